@@ -1,0 +1,139 @@
+"""Claims the book's text makes, checked by code that runs in the notebook.
+
+Every sentence of a chapter that states a fact is followed by a cell that proves it with one of
+these functions. A false claim raises :class:`ClaimError` (an ``AssertionError``), so the notebook,
+the test command and the book build all fail. A true one displays a short "checked" line next to
+the sentence, and is counted, so that a chapter can print how many of its claims it verified.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "ClaimError",
+    "Checked",
+    "claim",
+    "claim_close",
+    "claim_identity",
+    "claim_grad",
+    "claims_checked",
+    "reset_claims",
+]
+
+_REGISTRY: list[Checked] = []
+
+
+class ClaimError(AssertionError):
+    """A claim of the text did not hold."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A verified claim; displays as one line in a notebook and on the site."""
+
+    statement: str
+    how: str
+
+    def _repr_html_(self) -> str:
+        return (
+            '<p class="lossviz-claim" role="note">'
+            '<span aria-hidden="true">&#10003;</span> <strong>Checked:</strong> '
+            f"{html.escape(self.statement)} <small>({html.escape(self.how)})</small></p>"
+        )
+
+    def __repr__(self) -> str:
+        return f"✓ Checked: {self.statement} ({self.how})"
+
+
+def _record(statement: str, how: str) -> Checked:
+    item = Checked(statement, how)
+    _REGISTRY.append(item)
+    return item
+
+
+def claim(statement: str, condition: bool, how: str = "assert") -> Checked:
+    """Check a boolean condition; raise :class:`ClaimError` naming the claim if it is false."""
+    if not isinstance(statement, str) or not statement:
+        raise TypeError("statement must be a non-empty string")
+    if not bool(condition):
+        raise ClaimError(f"claim failed: {statement}")
+    return _record(statement, how)
+
+
+def claim_close(
+    statement: str, actual, expected, *, rtol: float = 1e-12, atol: float = 0.0
+) -> Checked:
+    """Check ``actual ≈ expected`` elementwise (``numpy.allclose`` semantics, NaN never equal)."""
+    a = np.asarray(actual, dtype=float)
+    e = np.asarray(expected, dtype=float)
+    if a.shape != e.shape:
+        raise ClaimError(f"claim failed: {statement}: shape {a.shape} != expected {e.shape}")
+    if not np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=False):
+        err = np.max(np.abs(a - e)) if a.size else math.nan
+        raise ClaimError(
+            f"claim failed: {statement}: got {a!r}, expected {e!r} (max abs error {err:.3g})"
+        )
+    scale = np.max(np.abs(e)) if e.size else 0.0
+    err = float(np.max(np.abs(a - e))) if a.size else 0.0
+    rel = err / scale if scale else err
+    return _record(statement, f"numeric, max rel. error {rel:.1e} ≤ {max(rtol, atol):.0e}")
+
+
+def claim_identity(statement: str, lhs, rhs, *, assumptions: Callable | None = None) -> Checked:
+    """Check a symbolic identity ``lhs == rhs`` exactly with sympy (``simplify(lhs - rhs) == 0``)."""
+    import sympy as sp
+
+    diff = sp.simplify(sp.sympify(lhs) - sp.sympify(rhs))
+    if diff != 0:
+        # A second, stronger attempt before failing: rewrite exponentials and cancel.
+        diff = sp.simplify(sp.cancel(sp.expand(sp.powsimp(diff.rewrite(sp.exp)))))
+    if diff != 0:
+        raise ClaimError(f"claim failed: {statement}: lhs - rhs simplifies to {diff}")
+    return _record(statement, "sympy identity, exact")
+
+
+def claim_grad(
+    statement: str,
+    f: Callable[[np.ndarray], float],
+    grad: Callable[[np.ndarray], np.ndarray],
+    x,
+    *,
+    h: float = 1e-6,
+    rtol: float = 1e-6,
+    atol: float = 1e-8,
+) -> Checked:
+    """Check an analytic gradient against central finite differences of ``f`` at ``x``."""
+    x = np.array(x, dtype=float)
+    g = np.asarray(grad(x.copy()), dtype=float)
+    if g.shape != x.shape:
+        raise ClaimError(f"claim failed: {statement}: gradient shape {g.shape} != {x.shape}")
+    fd = np.empty_like(x)
+    flat, out = x.reshape(-1), fd.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        up = float(f(x.copy()))
+        flat[i] = old - h
+        down = float(f(x.copy()))
+        flat[i] = old
+        out[i] = (up - down) / (2 * h)
+    err = float(np.max(np.abs(g - fd)))
+    if not np.allclose(g, fd, rtol=rtol, atol=atol):
+        raise ClaimError(f"claim failed: {statement}: max |analytic - finite difference| = {err:.3g}")
+    return _record(statement, f"central differences, h={h:g}, max abs error {err:.1e}")
+
+
+def claims_checked() -> list[Checked]:
+    """The claims checked so far in this process (a notebook's kernel), in order."""
+    return list(_REGISTRY)
+
+
+def reset_claims() -> None:
+    """Forget the claims recorded so far (a notebook calls this in its first cell)."""
+    _REGISTRY.clear()

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Create or update the project's virtual environment in .venv (idempotent).
+#   bash scripts/setup.sh          the book's toolchain (build the site, run JupyterLab)
+#   bash scripts/setup.sh --test   plus the test tools and Debian's Chromium for the browser tests
+# Works on a fresh Debian machine with Python 3.11: installs python3-venv and chromium with apt-get
+# when they are missing (as root, or through sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
+[ -n "$PY" ] || { echo "setup: python3 (3.11) is required" >&2; exit 1; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+  echo "setup: need root to run: $*" >&2; return 1; fi; }
+apt_updated=0
+apt_install() {
+  if [ $apt_updated = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+}
+
+# 1. The virtual environment (Debian ships venv/ensurepip separately as python3-venv).
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -m venv .venv 2>/dev/null; then
+    rm -rf .venv
+    ver=$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+    apt_install "python${ver}-venv" || apt_install python3-venv
+    "$PY" -m venv .venv
+  fi
+fi
+
+# 2. Python packages, skipped when the requirement files have not changed since the last install.
+reqs=requirements.txt mode=book
+[ $want_test = 1 ] && reqs=requirements-test.txt mode=test
+hash=$(cat requirements.txt requirements-test.txt pyproject.toml | sha256sum | cut -c1-16)
+if [ -f ".venv/.installed-$hash-test" ] || [ -f ".venv/.installed-$hash-$mode" ]; then
+  echo "setup: Python packages up to date ($reqs)"
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$reqs"
+  rm -f .venv/.installed-*
+  touch ".venv/.installed-$hash-$mode"
+fi
+
+# 3. The browser for the browser tests: Debian's Chromium (never a browser download at run time).
+if [ $want_test = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium fonts-dejavu-core
+fi
+exit 0

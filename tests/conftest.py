@@ -1,0 +1,50 @@
+"""Shared fixtures: the repository root and one build of the book per test run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+
+def jupyter_book_build(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    """Run ``jupyter-book build`` with warnings as errors; return the finished process."""
+    cmd = [
+        str(VENV_BIN / "jupyter-book"),
+        "build",
+        str(source),
+        "--path-output",
+        str(out),
+        "--warningiserror",
+        "--keep-going",
+        *extra,
+    ]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The book built once per run (all notebooks executed); returns the ``html`` folder.
+
+    Set ``LOSSVIZ_SITE=/path/to/_build/html`` to test an existing build instead (development only).
+    """
+    reuse = os.environ.get("LOSSVIZ_SITE")
+    if reuse:
+        return Path(reuse)
+    out = tmp_path_factory.mktemp("book")
+    start = time.perf_counter()
+    proc = jupyter_book_build(ROOT, out)
+    elapsed = time.perf_counter() - start
+    log = proc.stdout + proc.stderr
+    (out / "build.log").write_text(log)
+    if proc.returncode != 0:
+        pytest.fail(f"jupyter-book build failed (exit {proc.returncode}):\n{log[-6000:]}")
+    print(f"\nbook built in {elapsed:.1f} s into {out}")
+    return out / "_build" / "html"
