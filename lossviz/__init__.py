@@ -24,10 +24,29 @@ __all__ = [
 ]
 
 # --- numerics (functional, logreg, symbolic): owned by the numerics work ---
+from . import functional, logreg, symbolic  # noqa: E402
+
+__all__ += ["functional", "logreg", "symbolic"]
 # --- end numerics ---
 
 # --- figures (style, plotting, widgets): owned by the figures work ---
+from . import plotting, style, widgets  # noqa: E402  (importing style applies the book's rcParams)
+from .widgets import Param, slider_figure  # noqa: E402
+
+__all__ += ["Param", "plotting", "slider_figure", "style", "widgets"]
 # --- end figures ---
 
 # --- chapter helpers (robust, information, multilabel, regularization): one line each ---
+from . import information  # noqa: E402
+
+__all__ += ["information"]
+from . import multilabel  # noqa: E402
+
+__all__ += ["multilabel"]
+from . import robust  # noqa: E402
+
+__all__ += ["robust"]
+from . import regularization  # noqa: E402
+
+__all__ += ["regularization"]
 # --- end chapter helpers ---

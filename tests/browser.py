@@ -52,10 +52,19 @@ def serve_directory(root: Path) -> Iterator[str]:
 
 @dataclass
 class NetworkLog:
-    """What the page tried to fetch: blocked external requests and failed local ones."""
+    """What the page tried to fetch: blocked external requests and failed local ones.
+
+    ``failed`` holds local requests that failed in the network layer *and* local responses with
+    an HTTP error status (a 404 for a missing MathJax extension or image is a failure too).
+    """
 
     blocked: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+
+    def clear(self) -> None:
+        """Forget what was logged so far (between two pages)."""
+        self.blocked.clear()
+        self.failed.clear()
 
 
 @contextlib.contextmanager
@@ -74,15 +83,21 @@ def chromium(**context_options) -> Iterator[tuple[object, NetworkLog]]:
         else:
             route.continue_()
 
+    def request_failed(request) -> None:
+        if request.url not in log.blocked:  # a blocked request is already logged as such
+            log.failed.append(f"{request.url} ({request.failure})")
+
+    def response(response) -> None:
+        if response.status >= 400:
+            log.failed.append(f"{response.url} (HTTP {response.status})")
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             context = browser.new_context(**context_options)
             context.route("**/*", route)
-            context.on(
-                "requestfailed",
-                lambda req: log.failed.append(f"{req.url} ({req.failure})"),
-            )
+            context.on("requestfailed", request_failed)
+            context.on("response", response)
             yield context, log
             context.close()
         finally:

@@ -11,7 +11,30 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The book that ``built_site`` builds and ``toc_docnames`` reads: this repository, or (development
+#: only) another copy of the book named by ``LOSSVIZ_BOOK``.
+BOOK = Path(os.environ.get("LOSSVIZ_BOOK", ROOT))
 VENV_BIN = Path(sys.executable).parent
+
+
+def toc_docnames(toc_path: Path | None = None) -> list[str]:
+    """Every page listed in a jb-book ``_toc.yml``, in reading order (docnames, no suffix)."""
+    import yaml
+
+    toc_path = toc_path or BOOK / "_toc.yml"
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(str(entry["file"]))
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [n.removesuffix(".ipynb").removesuffix(".md") for n in names]
 
 
 def jupyter_book_build(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
@@ -40,7 +63,7 @@ def built_site(tmp_path_factory) -> Path:
         return Path(reuse)
     out = tmp_path_factory.mktemp("book")
     start = time.perf_counter()
-    proc = jupyter_book_build(ROOT, out)
+    proc = jupyter_book_build(BOOK, out)
     elapsed = time.perf_counter() - start
     log = proc.stdout + proc.stderr
     (out / "build.log").write_text(log)

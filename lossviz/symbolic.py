@@ -1,0 +1,411 @@
+"""The book's losses as sympy expressions: exact derivatives, identities and LaTeX for the chapters.
+
+Usage::
+
+    import lossviz as lv
+    S = lv.symbolic
+    L = S.loss("smooth_l1")            # a SymbolicLoss
+    L.expr, L.d1, L.d2                 # sympy: loss, first and second derivative w.r.t. L.var
+    L.latex("d1")                      # '\\frac{\\partial \\ell}{\\partial r} = \\begin{cases} ...'
+    f = L.numeric("d1")                # NumPy function: f(r, beta=1.0)
+    S.loss("bce_with_logits").numeric("d1")(z, y)   # = σ(z) - y
+
+Variables follow ``notation.md``: regression losses are functions of the residual r = ŷ - y
+(so d/dŷ = d/dr; with target 0, r is the prediction), the binary-probability loss of p, every other
+loss of the logit z and the label y. Parameters are sympy symbols named after the PyTorch
+arguments (``beta``, ``delta``, ``pos_weight``, ``alpha``, ``gamma``, ``gamma_pos``, ``gamma_neg``,
+``clip``).
+
+``sigmoid`` and ``softplus`` are sympy functions that print as σ(z) and log(1 + e^z), differentiate
+exactly (σ' = σ(1 - σ), softplus' = σ), evaluate σ(-z) to 1 - σ(z), rewrite to exponentials with
+``.rewrite(sympy.exp)`` (for proofs) and lambdify to the stable NumPy versions in
+:mod:`lossviz.functional`. Derivatives are classical (pointwise): the Dirac deltas sympy produces at
+kinks (|r| at 0) are dropped, and at a kink the formula shows a one-sided value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from . import functional as _F
+
+__all__ = [
+    "sigmoid",
+    "softplus",
+    "SymbolicLoss",
+    "LOSSES",
+    "loss",
+    "r",
+    "z",
+    "p",
+    "y",
+    "beta",
+    "delta",
+    "alpha",
+    "gamma",
+    "gamma_pos",
+    "gamma_neg",
+    "clip",
+    "pos_weight",
+    "sigmoid_identities",
+    "LogRegGradient",
+    "logreg_gradient",
+    "softmax_cross_entropy",
+]
+
+
+class sigmoid(sp.Function):  # noqa: N801 (a sympy function reads like a math function)
+    """σ(z) = 1 / (1 + e^{-z}); σ(-z) evaluates to 1 - σ(z); σ'(z) = σ(z)(1 - σ(z))."""
+
+    @classmethod
+    def eval(cls, arg):
+        if arg == 0:
+            return sp.Rational(1, 2)
+        if arg.could_extract_minus_sign():
+            return 1 - cls(-arg)
+        return None
+
+    def fdiff(self, argindex=1):
+        s = sigmoid(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, arg, **kwargs):
+        return 1 / (1 + sp.exp(-arg))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_is_positive(self):
+        return True if self.args[0].is_real else None
+
+    def _latex(self, printer, exp=None):
+        s = rf"\sigma\left({printer._print(self.args[0])}\right)"
+        return s if exp is None else rf"{s}^{{{exp}}}"
+
+
+class softplus(sp.Function):  # noqa: N801
+    """softplus(z) = log(1 + e^z) = -log σ(-z); softplus'(z) = σ(z)."""
+
+    def fdiff(self, argindex=1):
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_exp(self, arg, **kwargs):
+        return sp.log(1 + sp.exp(arg))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _latex(self, printer, exp=None):
+        s = rf"\log\left(1 + e^{{{printer._print(self.args[0])}}}\right)"
+        return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
+
+
+_NUMPY_MODULES = [{"sigmoid": _F.sigmoid, "softplus": _F.softplus}, "numpy"]
+
+# variables and parameters (real; parameters positive/non-negative as PyTorch requires)
+r = sp.Symbol("r", real=True)
+z = sp.Symbol("z", real=True)
+p = sp.Symbol("p", positive=True)
+y = sp.Symbol("y", real=True)
+beta = sp.Symbol("beta", positive=True)
+delta = sp.Symbol("delta", positive=True)
+alpha = sp.Symbol("alpha", nonnegative=True)
+gamma = sp.Symbol("gamma", nonnegative=True)
+gamma_pos = sp.Symbol("gamma_+", nonnegative=True)
+gamma_neg = sp.Symbol("gamma_-", nonnegative=True)
+clip = sp.Symbol("m", nonnegative=True)
+pos_weight = sp.Symbol("c", positive=True)
+
+
+def _drop_dirac(expr):
+    return expr.replace(sp.DiracDelta, lambda *args: sp.S.Zero)
+
+
+def _tidy(expr):
+    """Light simplification that keeps σ(z) visible (no rewrite to exponentials): the shortest of
+    a few equivalent forms (raw, collected in σ(z), factored)."""
+    if isinstance(expr, sp.Piecewise):
+        return sp.Piecewise(*[(_tidy(e), c) for e, c in expr.args])
+    candidates = [expr, sp.factor_terms(expr)]
+    candidates.append(sp.factor_terms(sp.collect(sp.expand(expr), sigmoid(z))))
+    if not expr.has(sigmoid, softplus, sp.Piecewise):
+        candidates.append(sp.factor(sp.together(expr)))
+    return min(candidates, key=sp.count_ops)
+
+
+@dataclass(frozen=True)
+class SymbolicLoss:
+    """A loss ℓ(var; target, params) with exact first and second derivatives w.r.t. ``var``."""
+
+    name: str
+    expr: sp.Expr
+    var: sp.Symbol
+    target: sp.Symbol | None
+    params: dict = field(default_factory=dict)  # PyTorch argument name -> sympy symbol
+    symbol: str = r"\ell"
+
+    @property
+    def d1(self) -> sp.Expr:
+        """dℓ/d var (pointwise; kinks' Dirac deltas dropped), lightly simplified."""
+        return _tidy(_drop_dirac(sp.diff(self.expr, self.var)))
+
+    @property
+    def d2(self) -> sp.Expr:
+        """d²ℓ/d var² (pointwise)."""
+        return _tidy(_drop_dirac(sp.diff(self.d1, self.var)))
+
+    def get(self, which: str = "loss") -> sp.Expr:
+        """``"loss"``, ``"d1"`` or ``"d2"``."""
+        if which == "loss":
+            return self.expr
+        if which in ("d1", "d2"):
+            return getattr(self, which)
+        raise ValueError(f"which must be 'loss', 'd1' or 'd2', got {which!r}")
+
+    def latex(self, which: str = "loss", *, lhs: bool = True) -> str:
+        """LaTeX of the loss or a derivative, by default as an equation ``\\ell(r) = …``."""
+        body = sp.latex(self.get(which))
+        if not lhs:
+            return body
+        v = sp.latex(self.var)
+        left = {
+            "loss": rf"{self.symbol}({v})",
+            "d1": rf"\frac{{\partial {self.symbol}}}{{\partial {v}}}",
+            "d2": rf"\frac{{\partial^2 {self.symbol}}}{{\partial {v}^2}}",
+        }[which]
+        return f"{left} = {body}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
+
+    def subs(self, **values) -> SymbolicLoss:
+        """Substitute parameters (by PyTorch name) or ``target=...``; returns a new SymbolicLoss."""
+        mapping, params, target = {}, dict(self.params), self.target
+        for key, val in values.items():
+            if key == "target" and self.target is not None:
+                mapping[self.target] = sp.sympify(val)
+                target = None
+            elif key in params:
+                mapping[params.pop(key)] = sp.sympify(val)
+            else:
+                raise ValueError(f"unknown parameter {key!r} for loss {self.name!r}")
+        return SymbolicLoss(self.name, self.expr.subs(mapping), self.var, target, params, self.symbol)
+
+    def numeric(self, which: str = "loss"):
+        """A vectorised NumPy function of the loss or a derivative.
+
+        Signature ``f(var, target, **params)`` (``f(var, **params)`` without a target); missing
+        parameters take PyTorch's defaults (see :data:`DEFAULTS`).
+        """
+        args = [self.var] + ([self.target] if self.target is not None else [])
+        names = list(self.params)
+        fn = sp.lambdify(args + [self.params[k] for k in names], self.get(which), _NUMPY_MODULES)
+        defaults = {k: DEFAULTS[k] for k in names}
+
+        def f(*xs, **kw):
+            unknown = set(kw) - set(names)
+            if unknown:
+                raise TypeError(f"unknown parameter(s) {sorted(unknown)} for {self.name!r}")
+            if len(xs) != len(args):
+                raise TypeError(f"expected {len(args)} positional argument(s), got {len(xs)}")
+            vals = [np.asarray(x, dtype=np.float64) for x in xs]
+            out = fn(*vals, *[float(kw.get(k, defaults[k])) for k in names])
+            return np.broadcast_to(np.asarray(out, dtype=np.float64), np.broadcast(*vals).shape)
+
+        f.__name__ = f"{self.name}_{which}"
+        return f
+
+
+DEFAULTS = {
+    "beta": 1.0,
+    "delta": 1.0,
+    "pos_weight": 1.0,
+    "alpha": 0.25,
+    "gamma": 2.0,
+    "gamma_pos": 0.0,
+    "gamma_neg": 4.0,
+    "clip": 0.05,
+}
+
+
+def _build(name: str) -> SymbolicLoss:
+    s = sigmoid(z)
+    if name == "l1":
+        return SymbolicLoss(name, sp.Abs(r), r, None)
+    if name == "mse":
+        return SymbolicLoss(name, r**2, r, None)
+    if name == "smooth_l1":
+        e = sp.Piecewise((r**2 / (2 * beta), sp.Abs(r) < beta), (sp.Abs(r) - beta / 2, True))
+        return SymbolicLoss(name, e, r, None, {"beta": beta})
+    if name == "huber":
+        e = sp.Piecewise((r**2 / 2, sp.Abs(r) < delta), (delta * (sp.Abs(r) - delta / 2), True))
+        return SymbolicLoss(name, e, r, None, {"delta": delta})
+    if name == "bce":
+        e = -(y * sp.log(p) + (1 - y) * sp.log(1 - p))
+        return SymbolicLoss(name, e, p, y)
+    if name == "bce_with_logits":
+        e = pos_weight * y * softplus(-z) + (1 - y) * softplus(z)
+        return SymbolicLoss(name, e, z, y, {"pos_weight": pos_weight})
+    if name == "sigmoid_focal":
+        m = y * (1 - s) + (1 - y) * s  # 1 - p_t
+        a_t = alpha * y + (1 - alpha) * (1 - y)
+        e = a_t * m**gamma * (y * softplus(-z) + (1 - y) * softplus(z))
+        return SymbolicLoss(name, e, z, y, {"alpha": alpha, "gamma": gamma})
+    if name == "asymmetric":
+        pm = s - clip
+        neg = sp.Piecewise((-(pm**gamma_neg) * sp.log(1 - pm), s > clip), (0, True))
+        e = y * (1 - s) ** gamma_pos * softplus(-z) + (1 - y) * neg
+        params = {"gamma_pos": gamma_pos, "gamma_neg": gamma_neg, "clip": clip}
+        return SymbolicLoss(name, e, z, y, params)
+    raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
+
+
+LOSSES = (
+    "l1",
+    "mse",
+    "smooth_l1",
+    "huber",
+    "bce",
+    "bce_with_logits",
+    "sigmoid_focal",
+    "asymmetric",
+)
+
+# which lossviz.functional loss each symbolic one mirrors (per element, reduction="none")
+FUNCTIONAL = {
+    "l1": "l1_loss",
+    "mse": "mse_loss",
+    "smooth_l1": "smooth_l1_loss",
+    "huber": "huber_loss",
+    "bce": "binary_cross_entropy",
+    "bce_with_logits": "binary_cross_entropy_with_logits",
+    "sigmoid_focal": "sigmoid_focal_loss",
+    "asymmetric": "asymmetric_loss",
+}
+
+
+def loss(name: str) -> SymbolicLoss:
+    """The symbolic loss ``name`` (one of :data:`LOSSES`), per element.
+
+    ``"l1"``: |r|. ``"mse"``: r² (no ½, PyTorch). ``"smooth_l1"``, ``"huber"``: piecewise in r.
+    ``"bce"``: -(y log p + (1 - y) log(1 - p)) without PyTorch's clamp. ``"bce_with_logits"``:
+    c·y·softplus(-z) + (1 - y)·softplus(z) (c = pos_weight). ``"sigmoid_focal"``: torchvision's
+    α_t (1 - p_t)^γ BCE (α ≥ 0). ``"asymmetric"``: ASL with p_m = σ(z) - m where σ(z) > m.
+    The multi-label per-class term of ``multilabel_soft_margin_loss`` is ``bce_with_logits`` / C.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    return _build(name)
+
+
+def sigmoid_identities() -> dict[str, tuple[sp.Expr, sp.Expr]]:
+    """Named identities ``lhs == rhs`` about σ, each provable with ``lossviz.claim_identity``:
+    derivative, symmetry, value at 0, maximum slope, logit inverse, softplus derivative,
+    log-likelihood in logit form and the BCE-with-logits gradient σ(z) - y."""
+    s = sigmoid(z)
+    bce_z = y * softplus(-z) + (1 - y) * softplus(z)
+    return {
+        "derivative": (sp.diff(s, z), s * (1 - s)),
+        "symmetry": (sigmoid(-z), 1 - s),
+        "value at 0": (sigmoid(sp.Integer(0)), sp.Rational(1, 2)),
+        "maximum slope": (sp.diff(s, z).subs(z, 0), sp.Rational(1, 4)),
+        "logit inverse": (sp.log(s / (1 - s)).rewrite(sp.exp), z),
+        "softplus derivative": (sp.diff(softplus(z), z), s),
+        "log-odds form of BCE": (bce_z, softplus(z) - y * z),
+        "bce_with_logits gradient": (sp.diff(bce_z, z), s - y),
+        "bce_with_logits curvature": (sp.diff(bce_z, z, 2), s * (1 - s)),
+        "half-MSE on sigmoid gradient": (
+            sp.diff((s - y) ** 2 / 2, z),
+            (s - y) * s * (1 - s),
+        ),
+    }
+
+
+@dataclass(frozen=True)
+class LogRegGradient:
+    """Per-sample logistic-regression loss and its exact gradient (see :func:`logreg_gradient`)."""
+
+    w: tuple
+    x: tuple
+    b: sp.Symbol
+    lam: sp.Symbol
+    logit: sp.Expr
+    loss: sp.Expr
+    penalty: sp.Expr
+    grad_w: tuple
+    grad_b: sp.Expr
+
+    def latex(self) -> dict[str, str]:
+        """LaTeX of the loss, a generic ∂/∂w_j, ∂/∂b, and the matrix form it sums to."""
+        j = sp.Symbol("j")
+        wj, xj = sp.Symbol("w_j", real=True), sp.Symbol("x_j", real=True)
+        gj = self.grad_w[0].subs(self.logit, z).subs({self.w[0]: wj, self.x[0]: xj})
+        return {
+            "loss": r"\ell(w, b) = " + sp.latex((self.loss + self.penalty).subs(self.logit, z)),
+            "logit": r"z = " + sp.latex(self.logit),
+            "grad_w_j": rf"\frac{{\partial \ell}}{{\partial w_{{{sp.latex(j)}}}}} = " + sp.latex(gj),
+            "grad_b": r"\frac{\partial \ell}{\partial b} = " + sp.latex(self.grad_b.subs(self.logit, z)),
+            "matrix": _MATRIX_FORM[self.penalty_kind],
+        }
+
+    @property
+    def penalty_kind(self) -> str:
+        if self.penalty == 0:
+            return "none"
+        return "l1" if self.penalty.has(sp.Abs) else "l2"
+
+
+_MATRIX_FORM = {
+    "none": r"\nabla_w J = \tfrac1n X^\top (p - y),\quad \partial_b J = \tfrac1n \mathbf 1^\top (p - y)",
+    "l2": r"\nabla_w J = \tfrac1n X^\top (p - y) + \lambda w,\quad \partial_b J = \tfrac1n \mathbf 1^\top (p - y)",
+    "l1": r"\nabla_w J = \tfrac1n X^\top (p - y) + \lambda \operatorname{sign}(w),\quad "
+    r"\partial_b J = \tfrac1n \mathbf 1^\top (p - y)",
+}
+
+
+def logreg_gradient(d: int = 2, penalty: str = "none") -> LogRegGradient:
+    """Logistic regression for one sample with ``d`` features, z = Σ_j w_j x_j + b::
+
+        ℓ = softplus(z) - y z  (+ (λ/2) Σ w_j²  or  + λ Σ |w_j|)
+        ∂ℓ/∂w_j = (σ(z) - y) x_j  (+ λ w_j  or  + λ sign(w_j)),   ∂ℓ/∂b = σ(z) - y
+
+    Averaging over samples gives ``lossviz.logreg.grad`` (the penalty is added once, not per
+    sample). ``penalty`` is ``"none"``, ``"l2"`` or ``"l1"``.
+    """
+    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+        raise ValueError(f"d must be a positive int, got {d!r}")
+    if penalty not in ("none", "l2", "l1"):
+        raise ValueError(f"penalty must be 'none', 'l2' or 'l1', got {penalty!r}")
+    w = sp.symbols(f"w_1:{d + 1}", real=True)
+    x = sp.symbols(f"x_1:{d + 1}", real=True)
+    b = sp.Symbol("b", real=True)
+    lam = sp.Symbol("lambda", nonnegative=True)
+    zz = sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b
+    data = softplus(zz) - y * zz
+    pen = {
+        "none": sp.S.Zero,
+        "l2": lam / 2 * sum(wi**2 for wi in w),
+        "l1": lam * sum(sp.Abs(wi) for wi in w),
+    }[penalty]
+    total = data + pen
+    gw = tuple(_drop_dirac(sp.factor_terms(sp.diff(total, wi))) for wi in w)
+    gb = sp.factor_terms(sp.diff(total, b))
+    return LogRegGradient(w, x, b, lam, zz, data, pen, gw, gb)
+
+
+def softmax_cross_entropy(C: int = 3, target: int = 0):
+    """Softmax cross-entropy for one sample with logits z_1..z_C and class index ``target``.
+
+    Returns ``(logits, loss, gradient)`` with ℓ = log Σ_c e^{z_c} - z_target and the exact gradient
+    (a tuple of sympy expressions); ∂ℓ/∂z_k = softmax(z)_k - [k = target].
+    """
+    if isinstance(C, bool) or not isinstance(C, int) or C < 2:
+        raise ValueError(f"C must be an int >= 2, got {C!r}")
+    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < C:
+        raise ValueError(f"target must be an int in [0, {C - 1}], got {target!r}")
+    zs = sp.symbols(f"z_1:{C + 1}", real=True)
+    ell = sp.log(sum(sp.exp(zk) for zk in zs)) - zs[target]
+    return zs, ell, tuple(sp.diff(ell, zk) for zk in zs)

@@ -1,0 +1,416 @@
+"""The built website in a real browser: Debian's Chromium, headless, with the network blocked.
+
+Every page of the built site (the ``built_site`` fixture: the book built once per run) is opened
+once, served from 127.0.0.1 by ``browser.serve_directory``; everything the checks need is collected
+during that one visit (``site_visit``), then each check is its own test per page, so a failure
+names the page and the check:
+
+- no JavaScript error and no console error (only the theme's known duplicate ``THEBE_JS_URL``
+  declaration is allowed, by exact text);
+- no request to a non-local URL, no failed local request (network error or HTTP >= 400);
+- every internal link resolves: its file exists in the site and its ``#fragment`` is an id there;
+- math rendered: every Sphinx/MyST math element holds a MathJax ``mjx-container``, no MathJax
+  error element, no raw ``$$``, ``\\(`` or ``\\[`` left in the visible text (outside code);
+- every static slider (``figure.lossviz-slider input[type=range]``) changes its image and its value
+  label when moved with the keyboard;
+- every image has a real text alternative (not missing, not empty, not just its file name);
+- no critical or serious axe-core violation (axe-core bundled by the PyPI package
+  axe-playwright-python), in the light and in the dark theme.
+
+Screenshots of each page in the light and the dark theme go to ``test-artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html.parser
+import re
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from browser import chromium, serve_directory
+from conftest import ROOT, toc_docnames
+
+pytestmark = pytest.mark.slow
+
+#: The one console message allowed, by exact text: every Jupyter Book 1 page loads the theme's
+#: Thebe setup script twice (harmless; Thebe is off).
+ALLOWED_CONSOLE = {"Identifier 'THEBE_JS_URL' has already been declared"}
+#: Pages Sphinx writes besides the ones in _toc.yml.
+GENERATED_PAGES = ["genindex", "search"]
+PAGES = toc_docnames() + GENERATED_PAGES
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+SEVERE = {"critical", "serious"}
+
+# Visible text outside code, MathJax output and scripts: where raw TeX must not survive.
+_PROSE_TEXT_JS = """() => {
+  const root = (document.querySelector('article.bd-article') || document.body).cloneNode(true);
+  root.querySelectorAll('pre, code, script, style, mjx-container, .highlight, textarea')
+      .forEach(e => e.remove());
+  return root.textContent;
+}"""
+
+_MATH_JS = """() => {
+  const maths = [...document.querySelectorAll('article .math, article span.math, article div.math')];
+  return {
+    elements: maths.length,
+    unrendered: maths.filter(e => !e.querySelector('mjx-container'))
+                     .map(e => e.textContent.slice(0, 80)),
+    containers: document.querySelectorAll('mjx-container').length,
+    errors: [...document.querySelectorAll('mjx-merror')]
+              .map(e => e.getAttribute('data-mjx-error') || e.textContent.slice(0, 80)),
+  };
+}"""
+
+_IMAGES_JS = """() => [...document.querySelectorAll('img')].map(img => ({
+  src: img.getAttribute('src') || '', alt: img.getAttribute('alt'),
+  shown: img.getClientRects().length > 0,
+}))"""
+
+_LINKS_JS = """() => [...document.querySelectorAll('a[href]')].map(a => a.href)"""
+
+# Move each slider one step with the keyboard; report what changed. The images of the figure
+# and the <output> (or, failing that, the label) are compared before and after.
+_SLIDER_STATE_JS = """(input) => {
+  const fig = input.closest('figure.lossviz-slider');
+  const out = fig.querySelector(`output[for~="${input.id}"]`) || fig.querySelector('output')
+              || (input.labels && input.labels[0]);
+  return {
+    images: [...fig.querySelectorAll('img')].map(i => i.src),
+    label: out ? out.textContent : null,
+    value: input.value, min: input.min, max: input.max,
+  };
+}"""
+
+
+# $$, \( and \[ anywhere; a $...$ pair whose content looks like TeX (a macro, ^ or _).
+_RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\$[^$\n]{0,200}?[\\^_][^$\n]{0,200}?\$")
+
+
+def raw_tex(text: str) -> list[str]:
+    """Snippets of ``text`` that hold TeX MathJax did not typeset."""
+    return [text[max(m.start() - 30, 0) : m.end() + 30] for m in _RAW_TEX.finditer(text)]
+
+
+@dataclass
+class PageVisit:
+    """What one visit of one page found."""
+
+    url: str
+    site: Path
+    console_errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    math: dict = field(default_factory=dict)
+    source_has_math: bool = False
+    prose_text: str = ""
+    images: list[dict] = field(default_factory=list)
+    sliders: list[dict] = field(default_factory=list)
+    axe: dict[str, list[str]] = field(default_factory=dict)  # theme -> severe violations
+    screenshots: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _wait_for_mathjax(page) -> None:
+    page.evaluate(
+        "() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
+        "? MathJax.startup.promise.then(() => true) : true"
+    )
+
+
+_NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
+
+
+def _set_theme(page, mode: str) -> None:
+    """Switch the theme the way its own button does (data-mode / data-theme on <html>).
+
+    CSS transitions are switched off first: the theme fades colours over 0.15 s, and axe-core
+    must measure contrast on the final colours, not on a mix of the two themes.
+    """
+    page.add_style_tag(content=_NO_TRANSITIONS)
+    page.evaluate(
+        """(mode) => { localStorage.setItem('mode', mode); localStorage.setItem('theme', mode);
+                      document.documentElement.dataset.mode = mode;
+                      document.documentElement.dataset.theme = mode; }""",
+        mode,
+    )
+    page.wait_for_timeout(50)  # one frame for the styles to apply
+
+
+def _run_axe(page, axe_script: str) -> list[str]:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_script)
+    # preload: false stops axe from fetching the stylesheets again (it resolves the theme's
+    # @import against the wrong base and would produce a spurious 404).
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations'], preload: false})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -- "
+        + "; ".join(
+            " ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+            for n in v["nodes"][:5]
+        )
+        for v in result["violations"]
+        if v["impact"] in SEVERE
+    ]
+
+
+def _move_sliders(page) -> list[dict]:
+    results = []
+    for i, handle in enumerate(page.query_selector_all("figure.lossviz-slider input[type=range]")):
+        before = handle.evaluate(_SLIDER_STATE_JS)
+        key = "ArrowLeft" if before["value"] == before["max"] else "ArrowRight"
+        handle.focus()
+        page.keyboard.press(key)
+        page.wait_for_timeout(30)
+        after = handle.evaluate(_SLIDER_STATE_JS)
+        results.append(
+            {
+                "index": i,
+                "id": handle.get_attribute("id"),
+                "value": (before["value"], after["value"]),
+                "image_changed": before["images"] != after["images"],
+                "label_changed": before["label"] is not None and before["label"] != after["label"],
+                "label": (before["label"], after["label"]),
+            }
+        )
+        page.keyboard.press("ArrowLeft" if key == "ArrowRight" else "ArrowRight")  # put it back
+    return results
+
+
+def visit_pages(site: Path, names: list[str], screenshots: Path | None = None) -> dict:
+    """Open each page ``<site>/<name>.html`` once in Chromium; return ``{name: PageVisit}``.
+
+    Everything the checks need is collected in that one visit; with ``screenshots``, full-page
+    screenshots in the light and the dark theme are written there.
+    """
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    visits: dict[str, PageVisit] = {}
+    with (
+        serve_directory(site) as base,
+        chromium(viewport={"width": 1280, "height": 900}) as (context, log),
+    ):
+        page = context.new_page()
+        messages: list[str] = []
+        page.on(
+            "console",
+            lambda msg: (
+                messages.append(f"console.{msg.type}: {msg.text}")
+                if msg.type == "error" and msg.text not in ALLOWED_CONSOLE
+                else None
+            ),
+        )
+        page.on(
+            "pageerror",
+            lambda err: (
+                messages.append(f"uncaught: {err}") if str(err) not in ALLOWED_CONSOLE else None
+            ),
+        )
+        for name in names:
+            t0 = time.perf_counter()
+            messages.clear()
+            log.clear()
+            visit = PageVisit(url=f"{base}{name}.html", site=site)
+            page.goto(visit.url, wait_until="networkidle")
+            _wait_for_mathjax(page)
+            source = (site / f"{name}.html").read_text(encoding="utf-8")
+            visit.source_has_math = 'class="math' in source
+            visit.math = page.evaluate(_MATH_JS)
+            visit.prose_text = page.evaluate(_PROSE_TEXT_JS)
+            visit.images = page.evaluate(_IMAGES_JS)
+            visit.links = page.evaluate(_LINKS_JS)
+            visit.sliders = _move_sliders(page)
+            # Network and console are read before axe runs: they belong to the page alone.
+            visit.blocked, visit.failed = list(log.blocked), list(log.failed)
+            visit.console_errors = list(messages)
+            page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+            for mode in ("light", "dark"):
+                _set_theme(page, mode)
+                visit.axe[mode] = _run_axe(page, AXE_SCRIPT)
+                if screenshots is not None:
+                    shot = screenshots / f"{name.replace('/', '__')}.{mode}.png"
+                    page.screenshot(path=shot, full_page=True)
+                    visit.screenshots.append(shot)
+            visit.seconds = time.perf_counter() - t0
+            visits[name] = visit
+        page.close()
+    return visits
+
+
+class _Ids(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs) -> None:
+        for key, value in attrs:
+            if key in ("id", "name") and value:
+                self.ids.add(value)
+
+
+@functools.cache
+def _ids_of(path: Path) -> frozenset[str]:
+    parser = _Ids()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return frozenset(parser.ids)
+
+
+# The checks: each returns the problems it finds on one visited page (empty: passed).
+
+
+def console_problems(visit: PageVisit) -> list[str]:
+    return list(visit.console_errors)
+
+
+def network_problems(visit: PageVisit) -> list[str]:
+    return [f"network request (blocked): {u}" for u in visit.blocked] + [
+        f"failed local request: {u}" for u in visit.failed
+    ]
+
+
+def link_problems(visit: PageVisit) -> list[str]:
+    origin = urlsplit(visit.url)
+    broken = [] if visit.links else ["no link at all: the navigation is missing"]
+    for href in visit.links:
+        parts = urlsplit(href)
+        if parts.scheme not in ("http", "https") or parts.netloc != origin.netloc:
+            continue  # external links may exist (they are never fetched); mailto: etc.
+        target = visit.site / (unquote(parts.path).lstrip("/") or "index.html")
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            broken.append(f"{href}: no such file")
+        elif parts.fragment and target.suffix == ".html":
+            if unquote(parts.fragment) not in _ids_of(target):
+                broken.append(f"{href}: no element with id {parts.fragment!r}")
+    return broken
+
+
+def math_problems(visit: PageVisit) -> list[str]:
+    math, found = visit.math, []
+    if visit.source_has_math and not (math["elements"] and math["containers"] >= math["elements"]):
+        found.append(f"the page has math but MathJax produced too little output: {math}")
+    found += [f"math element not rendered: {t!r}" for t in math["unrendered"]]
+    found += [f"MathJax error (bad TeX): {e!r}" for e in math["errors"]]
+    found += [f"raw TeX in the visible text: {t!r}" for t in raw_tex(visit.prose_text)]
+    return found
+
+
+def slider_problems(visit: PageVisit) -> list[str]:
+    return [
+        f"slider {s['id'] or s['index']} moved {s['value']}: image changed: {s['image_changed']}, "
+        f"value label changed: {s['label_changed']} {s['label']}"
+        for s in visit.sliders
+        if not (s["image_changed"] and s["label_changed"])
+    ]
+
+
+def alt_problems(visit: PageVisit) -> list[str]:
+    bad = []
+    for img in visit.images:
+        alt = (img["alt"] or "").strip()
+        is_data = img["src"].startswith("data:")
+        file_name = "" if is_data else Path(urlsplit(img["src"]).path).name
+        if not alt or (file_name and Path(alt).name == file_name):
+            bad.append(
+                f"image without a text alternative: src={img['src'][:80]!r} alt={img['alt']!r} "
+                "(for a notebook output, set the cell metadata mystnb.image.alt)"
+            )
+    return bad
+
+
+def axe_problems(visit: PageVisit, mode: str) -> list[str]:
+    return list(visit.axe[mode])
+
+
+CHECKS = {
+    "console": console_problems,
+    "network": network_problems,
+    "links": link_problems,
+    "math": math_problems,
+    "sliders": slider_problems,
+    "alt-text": alt_problems,
+    "axe-light": functools.partial(axe_problems, mode="light"),
+    "axe-dark": functools.partial(axe_problems, mode="dark"),
+}
+
+
+@pytest.fixture(scope="module")
+def site_visit(built_site) -> dict[str, PageVisit]:
+    """Every page of the built site, visited once; screenshots written."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    start = time.perf_counter()
+    visits = visit_pages(built_site, PAGES, SCREENSHOTS)
+    print(
+        f"\nbrowser: {len(visits)} pages visited in {time.perf_counter() - start:.1f} s "
+        f"({len(CHECKS)} checks each); screenshots (light and dark theme) in {SCREENSHOTS}"
+    )
+    return visits
+
+
+@pytest.mark.parametrize("check", list(CHECKS))
+@pytest.mark.parametrize("name", PAGES)
+def test_page(site_visit, name, check):
+    problems = CHECKS[check](site_visit[name])
+    assert problems == [], f"{name}.html, {check}:\n" + "\n".join(problems)
+
+
+def test_screenshots_written(site_visit):
+    shots = [s for v in site_visit.values() for s in v.screenshots]
+    assert len(shots) == 2 * len(PAGES)
+    small = [s.name for s in shots if s.stat().st_size < 5_000]
+    assert small == [], f"suspiciously small (blank?) screenshots: {small}"
+    print(f"\nscreenshots: {len(shots)} files in {SCREENSHOTS}")
+
+
+def test_index_redirects_to_the_introduction(built_site):
+    """Readers open _build/html/index.html (README): it must land on the introduction."""
+    root = toc_docnames()[0]
+    with serve_directory(built_site) as base, chromium() as (context, log):
+        page = context.new_page()
+        page.goto(urljoin(base, "index.html"))
+        page.wait_for_url(f"**/{root}.html", timeout=10_000)
+        assert page.locator("article h1").first.is_visible()
+    assert log.blocked == [] and log.failed == []
+
+
+# A check that cannot fail is not a check: a copy of a real page with one defect per check.
+_DEFECTS = """
+<script>throw new Error("deliberate uncaught error");</script>
+<script src="https://cdn.example.org/deliberate.js"></script>
+<p><a href="notation.html#no-such-anchor">dead anchor</a> <a href="no-such-page.html">dead page</a></p>
+<p>Raw TeX: $$x^2$$ and <span class="math notranslate nohighlight">\\(\\frac{a}\\)</span></p>
+<figure class="lossviz-slider"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="frame">
+<label for="dead">dead</label><input type="range" id="dead" min="0" max="4" value="2">
+<output for="dead">2</output></figure>
+<img src="_static/no-such-image.png">
+<button></button>
+"""
+
+
+def test_every_check_fails_on_a_broken_page(built_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("*.ipynb", "_images"))
+    page = (site / f"{toc_docnames()[0]}.html").read_text(encoding="utf-8")
+    marker = '<article class="bd-article">'
+    assert marker in page, "the theme's article element moved: update this test"
+    (site / "broken.html").write_text(page.replace(marker, marker + _DEFECTS, 1), encoding="utf-8")
+    visit = visit_pages(site, ["broken"])["broken"]
+    found = {check: fn(visit) for check, fn in CHECKS.items()}
+    silent = [check for check, problems in found.items() if not problems]
+    assert silent == [], f"checks that missed a deliberate defect: {silent}\n{found}"
+    assert any("deliberate uncaught error" in p for p in found["console"])
+    assert any("cdn.example.org" in p for p in found["network"])
+    assert any("no-such-image.png" in p for p in found["network"])
+    assert any("no-such-anchor" in p for p in found["links"])
+    assert any("no-such-page.html" in p for p in found["links"])
+    assert any("MathJax error" in p for p in found["math"])
+    assert any("raw TeX" in p for p in found["math"])
+    assert any("button-name" in p for p in found["axe-light"])

@@ -1,0 +1,519 @@
+"""Tests of lossviz.widgets: Param grids and validation, the static and live displays, blitting."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+from html.parser import HTMLParser
+
+import ipywidgets
+import numpy as np
+import pytest
+from PIL import Image
+
+import lossviz as lv
+from lossviz import widgets as W
+
+R = np.linspace(-3, 3, 201)
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------------------------
+class Calls:
+    """A setup whose update draws two panels and records every call."""
+
+    def __init__(self, names=("a",)):
+        self.names = names
+        self.calls: list[dict] = []
+
+    def setup(self, fig):
+        ax1, ax2 = fig.subplots(1, 2)
+        (l1,) = ax1.plot(R, R * 0, color=lv.style.color("mse"), label="scaled")
+        (l2,) = ax2.plot(R, R * 0, color=lv.style.color("l1"))
+        ax1.legend(loc="upper left")
+        ax1.set(xlim=(-3, 3), ylim=(-10, 10))
+        ax2.set(xlim=(-3, 3), ylim=(-10, 10))
+
+        def update(**values):
+            self.calls.append(dict(values))
+            s = sum(values.values())
+            l1.set_ydata(s * R)
+            l2.set_ydata(np.sin(s * R))
+            return {f"value of {k}": v for k, v in values.items()} | {"sum": s}
+
+        return update
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    img = Image.open(io.BytesIO(data))
+    assert img.format == "PNG"
+    return img.size
+
+
+class Elements(HTMLParser):
+    """Collect start tags with their attributes, and the text of <output>/<label> elements."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: dict[str, str] = {}
+        self._open: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        self._open.append(attrs.get("id") or attrs.get("for") or tag)
+
+    def handle_endtag(self, tag):
+        if self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        if self._open:
+            key = self._open[-1]
+            self.text[key] = self.text.get(key, "") + data
+
+    def find(self, tag, **attrs):
+        return [
+            a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())
+        ]
+
+
+def parse(html_text: str) -> Elements:
+    p = Elements()
+    p.feed(html_text)
+    return p
+
+
+def payload(fig: W.SliderFigure) -> dict:
+    m = re.search(r'<script type="application/json" id="[^"]+">(.*?)</script>', fig.html, re.S)
+    return json.loads(m.group(1))
+
+
+# ---------------------------------------------------------------------------------------------
+# Param
+# ---------------------------------------------------------------------------------------------
+def test_param_grid_linear_includes_default_and_exact_ends():
+    p = lv.Param("beta", 0.1, 3.0, default=1.0, num=25)
+    expected = 0.1 + np.arange(25) * (2.9 / 24)  # hand-written linear grid
+    # 1.0 is not on it, so it is inserted: 26 values, sorted, ends exact.
+    assert p.grid.size == 26
+    assert p.grid[0] == 0.1 and p.grid[-1] == 3.0
+    assert np.all(np.diff(p.grid) > 0)
+    assert 1.0 in p.grid and p.grid[p.default_index] == 1.0
+    np.testing.assert_allclose(np.delete(p.grid, p.default_index), expected, rtol=1e-12)
+
+
+def test_param_grid_default_on_grid_is_not_duplicated():
+    p = lv.Param("x", 0.0, 2.0, default=1.0, num=5)
+    assert list(p.grid) == [0.0, 0.5, 1.0, 1.5, 2.0]
+    assert p.default_index == 2
+
+
+def test_param_grid_log_is_geometric():
+    p = lv.Param("lam", 1e-3, 10.0, default=1e-3, num=5, log=True)
+    np.testing.assert_allclose(p.grid, [1e-3, 1e-2, 1e-1, 1.0, 10.0], rtol=1e-12)
+    assert p.default_index == 0
+
+
+def test_param_format_label_unit():
+    p = lv.Param("beta", 0.1, 3.0, default=1.0, label="β (width)", unit="residual units")
+    assert p.format(1.0) == "1 residual units"
+    assert p.describe(0.25) == "β (width) = 0.25 residual units"
+    assert lv.Param("x", 0, 1, default=0.5).label == "x"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "match"),
+    [
+        (dict(name="b", min=1.0, max=1.0, default=1.0), ValueError, "min must be < max"),
+        (dict(name="b", min=2.0, max=1.0, default=1.5), ValueError, "min must be < max"),
+        (dict(name="b", min=0.0, max=1.0, default=1.5), ValueError, "default must lie in"),
+        (dict(name="b", min=0.0, max=1.0, default=-0.1), ValueError, "default must lie in"),
+        (dict(name="b", min=0.0, max=float("inf"), default=0.5), ValueError, "max must be finite"),
+        (
+            dict(name="b", min=0.0, max=1.0, default=float("nan")),
+            ValueError,
+            "default must be finite",
+        ),
+        (dict(name="b", min="0", max=1.0, default=0.5), TypeError, "min must be a real number"),
+        (dict(name="b", min=0.0, max=1.0, default=0.5, num=1), ValueError, "num must be in"),
+        (dict(name="b", min=0.0, max=1.0, default=0.5, num=2.5), TypeError, "num must be an int"),
+        (
+            dict(name="b", min=0.0, max=1.0, default=0.5, log=True),
+            ValueError,
+            "log=True needs min > 0",
+        ),
+        (dict(name="not valid", min=0.0, max=1.0, default=0.5), ValueError, "identifier"),
+        (dict(name="lambda", min=0.0, max=1.0, default=0.5), ValueError, "keyword"),
+        (dict(name="b", min=0.0, max=1.0, default=0.5, fmt="{:d}"), ValueError, "fmt"),
+        (dict(name="b", min=0.0, max=1.0, default=0.5, unit=3), TypeError, "unit must be a str"),
+    ],
+)
+def test_param_validation(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        lv.Param(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# slider_figure: validation and mode selection
+# ---------------------------------------------------------------------------------------------
+P = lv.Param("a", 0.0, 2.0, default=1.0, num=5, label="a (gain)", unit="units")
+
+
+def _setup_ok(fig):
+    ax = fig.subplots()
+    (line,) = ax.plot(R, R)
+
+    def update(a):
+        line.set_ydata(a * R)
+
+    return update
+
+
+def test_setup_must_be_callable():
+    with pytest.raises(TypeError, match="setup must be callable"):
+        lv.slider_figure("nope", P, alt="x", mode="live")
+
+
+def test_setup_must_return_callable():
+    with pytest.raises(TypeError, match="setup must return a callable"):
+        lv.slider_figure(lambda fig: None, P, alt="x", mode="live")
+
+
+def test_update_must_accept_the_param_names():
+    def setup(fig):
+        fig.subplots()
+        return lambda b: None
+
+    with pytest.raises(TypeError, match=r"update must accept the keyword arguments \['a'\]"):
+        lv.slider_figure(setup, P, alt="x", mode="live")
+
+
+def test_update_must_return_dict_or_none():
+    def setup(fig):
+        fig.subplots()
+        return lambda a: [a]
+
+    with pytest.raises(TypeError, match="update must return None or a dict"):
+        lv.slider_figure(setup, P, alt="x", mode="live")
+
+
+@pytest.mark.parametrize("mode", ["Static", "html", "", "auto"])
+def test_unknown_mode_raises(mode):
+    with pytest.raises(ValueError, match="mode must be 'live' or 'static'"):
+        lv.slider_figure(_setup_ok, P, alt="x", mode=mode)
+
+
+def test_unknown_env_value_raises(monkeypatch):
+    monkeypatch.setenv("LOSSVIZ_DISPLAY", "website")
+    with pytest.raises(ValueError, match="LOSSVIZ_DISPLAY must be 'live' or 'static'"):
+        lv.slider_figure(_setup_ok, P, alt="x")
+
+
+def test_mode_from_environment_and_override(monkeypatch):
+    monkeypatch.delenv("LOSSVIZ_DISPLAY", raising=False)
+    assert lv.slider_figure(_setup_ok, P, alt="x").mode == "live"
+    monkeypatch.setenv("LOSSVIZ_DISPLAY", "static")
+    assert lv.slider_figure(_setup_ok, P, alt="x").mode == "static"
+    assert lv.slider_figure(_setup_ok, P, alt="x", mode="live").mode == "live"
+    monkeypatch.setenv("LOSSVIZ_DISPLAY", "live")
+    assert lv.slider_figure(_setup_ok, P, alt="x").mode == "live"
+
+
+def test_too_many_params():
+    ps = [lv.Param(n, 0, 1, default=0.5, num=2) for n in "abc"]
+    with pytest.raises(ValueError, match="at most 2 Params"):
+        lv.slider_figure(_setup_ok, *ps, alt="x", mode="live")
+
+
+def test_other_argument_errors():
+    with pytest.raises(ValueError, match="at least one Param"):
+        lv.slider_figure(_setup_ok, alt="x", mode="live")
+    with pytest.raises(TypeError, match="lossviz.Param"):
+        lv.slider_figure(_setup_ok, ("a", 0, 1), alt="x", mode="live")
+    with pytest.raises(ValueError, match="names must be distinct"):
+        lv.slider_figure(_setup_ok, P, P, alt="x", mode="live")
+    with pytest.raises(ValueError, match="alt must be a non-empty str"):
+        lv.slider_figure(_setup_ok, P, mode="live")
+    with pytest.raises(ValueError, match="alt must be a non-empty str"):
+        lv.slider_figure(_setup_ok, P, alt="  ", mode="live")
+    with pytest.raises(ValueError, match="figsize"):
+        lv.slider_figure(_setup_ok, P, alt="x", mode="live", figsize=(8, -1))
+    big = lv.Param("a", 0, 1, default=0.5, num=9)
+    with pytest.raises(ValueError, match="81 frames"):
+        lv.slider_figure(
+            Calls(("a", "b")).setup,
+            big,
+            lv.Param("b", 0, 1, default=0.5, num=9),
+            alt="x",
+            mode="static",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# static display
+# ---------------------------------------------------------------------------------------------
+def test_static_display_one_param():
+    calls = Calls()
+    param = lv.Param("a", 0.1, 3.0, default=1.0, num=25, label="a (gain)", unit="units")
+    fig = lv.slider_figure(
+        calls.setup, param, alt="A line and a sine.", mode="static", figsize=(8, 3.2), dpi=100
+    )
+    bundle = fig._repr_mimebundle_()
+    assert set(bundle) == {"text/html", "text/plain"}
+    html_text = bundle["text/html"]
+    # One frame per grid value (25 + the inserted default), every one an 800x320 PNG.
+    assert len(fig.frames) == 26
+    assert {png_size(f) for f in fig.frames} == {(800, 320)}
+    assert len(set(fig.frames)) == 26  # the frames differ
+    # update ran once at setup and once per frame, at exactly the grid values.
+    assert [c["a"] for c in calls.calls[1:]] == list(param.grid)
+    # Each frame's readout is what update returned for that frame's value.
+    data = payload(fig)
+    assert data["readouts"] == [f"value of a: {v:.4g} · sum: {v:.4g}" for v in param.grid]
+    assert data["sizes"] == [26]
+    assert len(data["frames"]) == 26 and data["frames"][param.default_index] == ""
+    assert all(
+        base64.b64decode(s) == f for s, f in zip(data["frames"], fig.frames, strict=True) if s
+    )
+
+    doc = parse(html_text)
+    (figure,) = doc.find("figure")
+    assert figure["class"] == "lossviz-slider"
+    uid = figure["id"]
+    assert figure["data-frame"] == str(param.default_index)
+    # The default frame is the <img>, shown without JavaScript, with alt text.
+    (img,) = doc.find("img")
+    assert img["alt"].startswith("A line and a sine.") and "a (gain) = 1 units" in img["alt"]
+    assert img["src"].startswith("data:image/png;base64,")
+    assert base64.b64decode(img["src"].split(",", 1)[1]) == fig.frames[param.default_index]
+    assert (img["width"], img["height"]) == ("800", "320")
+    # One labelled range input, value text, output showing the value.
+    (rng,) = doc.find("input", type="range")
+    assert rng["id"] == f"{uid}-0"
+    assert (rng["min"], rng["max"], rng["step"], rng["value"]) == (
+        "0",
+        "25",
+        "1",
+        str(param.default_index),
+    )
+    assert rng["aria-valuetext"] == "a (gain) = 1 units"
+    assert doc.find("label", **{"for": rng["id"]})
+    assert doc.text[rng["id"]] == "a (gain)"  # the label's text (accessible name)
+    (out,) = doc.find("output", **{"class": "lossviz-value"})
+    assert out["for"] == rng["id"]
+    assert doc.text[out["id"]] == "1 units"
+    assert doc.text[f"{uid}-readout"] == "value of a: 1 · sum: 1"
+    # Self-contained: no external resource, no global script.
+    assert not doc.find("link") and not [a for t, a in doc.tags if t == "script" and "src" in a]
+    assert "http:" not in html_text and "https:" not in html_text and 'src="//' not in html_text
+    assert "(function(){" in html_text
+    # Budget: a 25-frame slider of a two-panel line figure stays under 600 KB.
+    assert fig.nbytes == len(html_text.encode()) <= 600_000
+    assert "static" in bundle["text/plain"]
+
+
+def test_static_two_params_product_grid_order():
+    calls = Calls(("a", "b"))
+    pa = lv.Param("a", 0.0, 1.0, default=0.5, num=3)
+    pb = lv.Param("b", 10.0, 40.0, default=40.0, num=4)
+    fig = lv.slider_figure(calls.setup, pa, pb, alt="two", mode="static", figsize=(4, 2))
+    assert len(fig.frames) == 12
+    # Frame k = i * len(b) + j shows (ai, b_j): the last parameter varies fastest.
+    data = payload(fig)
+    assert data["sizes"] == [3, 4]
+    for i, a in enumerate(pa.grid):
+        for j, b in enumerate(pb.grid):
+            assert data["readouts"][i * 4 + j].startswith(
+                f"value of a: {a:.4g} · value of b: {b:.4g}"
+            )
+    assert fig.default_index == 1 * 4 + 3
+    doc = parse(fig.html)
+    inputs = doc.find("input", type="range")
+    assert [x["value"] for x in inputs] == ["1", "3"]
+    assert len({x["id"] for x in inputs}) == 2
+    assert (
+        len(doc.find("label")) == 2 and len(doc.find("output", **{"class": "lossviz-value"})) == 2
+    )
+
+
+def test_static_ids_unique_across_figures():
+    figs = [
+        lv.slider_figure(_setup_ok, P, alt="x", mode="static", figsize=(3, 2)) for _ in range(3)
+    ]
+    ids = [parse(f.html).find("figure")[0]["id"] for f in figs]
+    assert len(set(ids)) == 3
+    for f, uid in zip(figs, ids, strict=True):
+        # every id inside a figure derives from its own unique id
+        assert all(a["id"].startswith(uid) for _t, a in parse(f.html).tags if "id" in a)
+
+
+def test_static_html_escapes_text():
+    p = lv.Param("a", 0.0, 2.0, default=1.0, num=3, label='<b>"a"</b>', unit="<u>")
+    fig = lv.slider_figure(_setup_ok, p, alt='x "quoted" <tag>', mode="static", figsize=(3, 2))
+    assert "<b>" not in fig.html and "<u>" not in fig.html and "<tag>" not in fig.html
+    doc = parse(fig.html)
+    assert doc.find("img")[0]["alt"].startswith('x "quoted" <tag>')
+
+
+# ---------------------------------------------------------------------------------------------
+# live display
+# ---------------------------------------------------------------------------------------------
+def test_live_display_widget_and_no_static_frames(monkeypatch):
+    def no_static(*args, **kwargs):
+        raise AssertionError("a live figure rendered a static frame")
+
+    monkeypatch.setattr(W.FrameRenderer, "png_small", no_static)
+    calls = Calls()
+    param = lv.Param("a", 0.1, 3.0, default=1.0, num=25, label="a (gain)", unit="units")
+    fig = lv.slider_figure(calls.setup, param, alt="x", mode="live", figsize=(8, 3.2), dpi=100)
+    assert len(calls.calls) <= 2  # setup's call + the one that learns what update changes
+    bundle = fig._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == fig.widget.model_id
+    assert "text/html" not in bundle
+    box = fig.widget
+    assert isinstance(box, ipywidgets.Box) and "lossviz-live" in box._dom_classes
+    assert fig.image in box.children and isinstance(fig.image, ipywidgets.Image)
+    assert png_size(fig.image.value) == (800, 320)
+    slider = fig.sliders["a"]
+    assert isinstance(slider, ipywidgets.FloatSlider)
+    assert (slider.min, slider.max, slider.value) == (0.1, 3.0, 1.0)
+    assert slider.description == "a (gain)" and slider.readout is False
+    assert fig._value_labels["a"].value == "1 units"
+    assert "value of a: 1" in fig._readout_widget.value
+
+    before = fig.image.value
+    slider.value = 2.5  # what the frontend does when the reader moves the slider
+    assert calls.calls[-1] == {"a": 2.5}
+    assert fig.image.value != before and png_size(fig.image.value) == (800, 320)
+    assert fig._value_labels["a"].value == "2.5 units"
+    assert "value of a: 2.5" in fig._readout_widget.value
+    assert len(fig.step_times) == 1
+
+
+def test_live_log_slider():
+    p = lv.Param("lam", 1e-3, 10.0, default=0.1, num=5, log=True)
+    fig = lv.slider_figure(Calls(("lam",)).setup, p, alt="x", mode="live", figsize=(3, 2))
+    s = fig.sliders["lam"]
+    assert isinstance(s, ipywidgets.FloatLogSlider)
+    assert (s.base, s.min, s.max) == (10.0, -3.0, 1.0)
+    assert s.value == pytest.approx(0.1)
+
+
+def test_live_error_in_update_is_shown():
+    def setup(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot(R, R)
+
+        def update(a):
+            if a > 1.5:
+                raise ValueError("a too large for this demo")
+            line.set_ydata(a * R)
+
+        return update
+
+    fig = lv.slider_figure(setup, P, alt="x", mode="live", figsize=(3, 2))
+    fig.sliders["a"].value = 2.0
+    assert "a too large for this demo" in fig._readout_widget.value
+
+
+# ---------------------------------------------------------------------------------------------
+# blitting gives exactly the pixels of a full draw
+# ---------------------------------------------------------------------------------------------
+def _setup_lines_legend_title(fig):
+    ax1, ax2 = fig.subplots(1, 2)
+    (dyn,) = ax1.plot(R, R, label="dynamic", zorder=2)
+    ax1.plot(R, 0.5 * R, color="k", label="static on top", zorder=2)  # same zorder, later: on top
+    ax1.axvline(0.5, color="r", zorder=3)
+    ax1.legend(loc="upper left")
+    (b,) = ax2.plot(R, R)
+    ax1.set(xlim=(-3, 3), ylim=(-3, 3))
+    ax2.set(xlim=(-3, 3), ylim=(-3, 3))
+
+    def update(a):
+        dyn.set_ydata(a * R)
+        b.set_ydata(np.sin(a * R))
+        ax2.set_title(f"a = {a:.2f}")
+
+    return update
+
+
+def _setup_autoscale_and_visibility(fig):
+    ax1, ax2 = fig.subplots(1, 2)
+    (dyn,) = ax1.plot(R, R)
+    (b,) = ax2.plot(R, R)
+    (marker,) = ax2.plot([0], [0], "o", visible=False)
+
+    def update(a):
+        dyn.set_ydata(a * R)
+        ax1.set_ylim(-3 * a - 0.1, 3 * a + 0.1)  # limits move: no blit possible
+        b.set_ydata(np.cos(a * R))
+        marker.set_visible(a > 1.0)  # shown only for some values
+
+    return update
+
+
+def _setup_recreated_artists(fig):
+    ax1, ax2 = fig.subplots(1, 2)
+    ax1.set(xlim=(-3, 3), ylim=(-3, 3))
+    ax2.set(xlim=(-3, 3), ylim=(-3, 3))
+    state = {}
+    (b,) = ax2.plot(R, R)
+
+    def update(a):
+        if "fill" in state:
+            state["fill"].remove()
+        state["fill"] = ax1.fill_between(R, 0, a * np.sin(R), color="C1", alpha=0.4)
+        b.set_ydata(a * R)
+
+    return update
+
+
+def _setup_scatter_and_text(fig):
+    ax = fig.subplots()
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(40, 2))
+    sc = ax.scatter(pts[:, 0], pts[:, 1], zorder=3)
+    txt = ax.text(0.02, 0.95, "", transform=ax.transAxes)
+    ax.set(xlim=(-4, 4), ylim=(-4, 4))
+
+    def update(a):
+        sc.set_offsets(pts * a)
+        txt.set_text(f"scale {a:.2f}")
+
+    return update
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        _setup_lines_legend_title,
+        _setup_autoscale_and_visibility,
+        _setup_recreated_artists,
+        _setup_scatter_and_text,
+    ],
+)
+def test_blit_pixels_equal_full_draw(setup):
+    values = [0.3, 1.7, 0.9, 1.2, 2.0, 0.1]
+    fast = lv.slider_figure(setup, P, alt="x", mode="live", figsize=(6, 3))
+    full = lv.slider_figure(setup, P, alt="x", mode="live", figsize=(6, 3), blit=False)
+    for v in values:
+        a = np.asarray(Image.open(io.BytesIO(fast.step(a=v))))
+        b = np.asarray(Image.open(io.BytesIO(full.step(a=v))))
+        assert a.shape == b.shape
+        assert np.array_equal(a, b), (
+            f"blitted frame differs from a full draw at a={v} ({setup.__name__})"
+        )
+    assert full.renderer.blits == 0
+
+
+def test_blit_is_used_for_plain_line_updates():
+    fig = lv.slider_figure(_setup_lines_legend_title, P, alt="x", mode="live", figsize=(6, 3))
+    for v in (0.2, 0.4, 0.6, 0.8):
+        fig.step(a=v)
+    assert fig.renderer.blits == 4
