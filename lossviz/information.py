@@ -9,8 +9,8 @@ Conventions (stated once, used everywhere in this module):
   ``binary_cross_entropy_with_logits``). "half_mse" is ``(p - y)**2 / 2`` (Nielsen's quadratic cost,
   the usual textbook form); "mse" is ``(p - y)**2`` with **no** ½ (PyTorch ``mse_loss``). The two
   squared losses differ by a factor 2 in value and gradient, nothing else.
-* Everything is computed in logit space (``np.logaddexp``, ``scipy.special.log_expit``,
-  log-sum-exp): no NaN or inf for finite input.
+* Everything is computed in logit space (``np.logaddexp``, log-sum-exp): no NaN or inf for
+  finite input. Plain NumPy (no SciPy).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
-from scipy import special
+
+from .functional import sigmoid as _expit  # stable: exp(-|z|) never overflows
 
 __all__ = [
     "entropy",
@@ -48,6 +49,18 @@ __all__ = [
 ]
 
 LOSSES = ("ce", "half_mse", "mse")
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x log y`` with the convention ``0 log y = 0`` (also for y = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0.0, x * np.log(y))
+
+
+def _rel_entr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x log(x / y)``: 0 where x = 0, +inf where x > 0 = y."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(x == 0, 0.0, np.where(y == 0, np.inf, x * (np.log(x) - np.log(y))))
 
 
 # ----------------------------------------------------------------------------------- validation
@@ -128,7 +141,7 @@ def _loss_name(loss) -> str:
 def entropy(p) -> np.ndarray:
     """Shannon entropy ``H(p) = -sum_k p_k log p_k`` in nats, along the last axis (0 log 0 = 0)."""
     p = _distribution(p, "p")
-    return -special.xlogy(p, p).sum(axis=-1)
+    return -_xlogy(p, p).sum(axis=-1)
 
 
 def cross_entropy(p, q) -> np.ndarray:
@@ -142,7 +155,7 @@ def cross_entropy(p, q) -> np.ndarray:
     q = _distribution(q, "q")
     _same_shape(p, q, "p", "q")
     with np.errstate(divide="ignore"):
-        return -special.xlogy(p, q).sum(axis=-1)
+        return -_xlogy(p, q).sum(axis=-1)
 
 
 def kl_divergence(p, q) -> np.ndarray:
@@ -151,24 +164,24 @@ def kl_divergence(p, q) -> np.ndarray:
     q = _distribution(q, "q")
     _same_shape(p, q, "p", "q")
     with np.errstate(divide="ignore"):
-        return special.rel_entr(p, q).sum(axis=-1)
+        return _rel_entr(p, q).sum(axis=-1)
 
 
 def binary_entropy(q) -> np.ndarray:
     """Entropy of a Bernoulli(q) label, ``-q log q - (1-q) log(1-q)`` in nats; ``ln 2`` at q = 1/2."""
     q = _probabilities(q, "q")
-    return -(special.xlogy(q, q) + special.xlogy(1 - q, 1 - q))
+    return -(_xlogy(q, q) + _xlogy(1 - q, 1 - q))
 
 
 # ----------------------------------------------------------------------- logit-space functions
 def sigmoid(z) -> np.ndarray:
-    """``1 / (1 + exp(-z))``, computed without overflow (``scipy.special.expit``)."""
-    return special.expit(_array(z, "z"))
+    """``1 / (1 + exp(-z))``, computed without overflow (via ``exp(-|z|)``)."""
+    return _expit(_array(z, "z"))
 
 
 def log_sigmoid(z) -> np.ndarray:
     """``log sigmoid(z) = -softplus(-z)``, exact for all finite z (never ``log`` of a rounded 0)."""
-    return special.log_expit(_array(z, "z"))
+    return -np.logaddexp(0.0, -_array(z, "z"))
 
 
 def softmax(z) -> np.ndarray:
@@ -208,7 +221,7 @@ def sigmoid_loss(z, y, loss: str = "ce") -> np.ndarray:
     z, y = _zy(z, y)
     if loss == "ce":
         return np.logaddexp(0.0, z) - y * z
-    r = special.expit(z) - y
+    r = _expit(z) - y
     return 0.5 * r**2 if loss == "half_mse" else r**2
 
 
@@ -221,10 +234,10 @@ def sigmoid_loss_grad(z, y, loss: str = "ce") -> np.ndarray:
     """
     loss = _loss_name(loss)
     z, y = _zy(z, y)
-    p = special.expit(z)
+    p = _expit(z)
     if loss == "ce":
         return p - y
-    dp = p * special.expit(-z)
+    dp = p * _expit(-z)
     return (1.0 if loss == "half_mse" else 2.0) * (p - y) * dp
 
 
@@ -237,7 +250,7 @@ def sigmoid_loss_curvature(z, y, loss: str = "ce") -> np.ndarray:
     """
     loss = _loss_name(loss)
     z, y = _zy(z, y)
-    p, q = special.expit(z), special.expit(-z)
+    p, q = _expit(z), _expit(-z)
     dp = p * q
     if loss == "ce":
         return dp
@@ -321,7 +334,7 @@ def train_sigmoid_neuron(
     return {
         "w": ws,
         "b": bs,
-        "output": special.expit(z),
+        "output": _expit(z),
         "loss": sigmoid_loss(z, np.full_like(z, y), loss),
     }
 
@@ -488,6 +501,6 @@ def clipped_sigmoid_ce_grad(z, y, eps: float = 1e-7) -> np.ndarray:
     """
     z, y = _zy(z, y)
     eps = _eps(eps)
-    p = special.expit(z)
+    p = _expit(z)
     inside = (p >= eps) & (p <= 1 - eps)
     return np.where(inside, p - y, 0.0)

@@ -176,9 +176,15 @@ def soft_threshold(v, t):
 # ----------------------------------------------------------------------------------------------
 # fitting
 # ----------------------------------------------------------------------------------------------
-def _strictly_separates(w, b, X, y):
+def _separates(w, b, X, y):
+    """True if (w, b) is a recession direction: every point on its side of the hyperplane or on
+    it (margin y~ z >= 0, up to rounding), at least one strictly. Then J(t w, t b) decreases for
+    all t > 0, which proves that no finite minimiser exists (separable or quasi-separable data).
+    At a finite minimiser some point always has a negative margin, so this never fires there."""
     z = X @ w + b
-    return bool(np.all(np.where(y == 1, z > 0, z < 0)))
+    margin = np.where(y == 1, z, -z)
+    tol = 1e-8 * np.hypot(np.linalg.norm(w), b) * np.sqrt(1.0 + np.sum(X * X, axis=1))
+    return bool(np.all(margin >= -tol) and np.any(margin > tol))
 
 
 def _newton_direction(H, g):
@@ -235,11 +241,13 @@ def fit(
     J). Both converge quadratically near the optimum; the residual is the max-norm distance of 0
     from the subdifferential, so exact zeros of the L1 solution satisfy |∂_j J| ≤ l1.
 
-    Raises :class:`NoFiniteOptimumError` (a ``ValueError``) when no finite minimiser exists: all
-    labels equal (b → ±∞), or, without any penalty, data that some (w, b) separates strictly
-    (then J → 0 as ||w|| → ∞; detected as soon as an iterate separates the data, which is a
-    proof). Add ``l2 > 0`` (or ``l1 > 0``) to get a finite solution. Raises ``RuntimeError`` if
-    ``tol`` is not reached within ``max_iter`` steps (e.g. quasi-separable data, no penalty).
+    Raises :class:`NoFiniteOptimumError` (a ``ValueError``; an error rather than a warning, because
+    any returned (w, b) would be an arbitrary point on a path to infinity) when no finite
+    minimiser exists: all labels equal (b → ±∞), or, without any penalty, separable or
+    quasi-separable data (J keeps decreasing as ||w|| → ∞). The latter is detected when an iterate
+    puts every point on its side of the hyperplane or on it, at least one strictly, which proves
+    it. Add ``l2 > 0`` (or ``l1 > 0``) to get a finite solution. Raises ``RuntimeError`` if
+    ``tol`` is not reached within ``max_iter`` steps.
     """
     X, y = _data(X, y)
     l2, l1 = _penalties(l2, l1)
@@ -260,10 +268,10 @@ def fit(
     f = _value(w, b, X, y, l2, l1)
     for _ in range(max_iter):
         gw, gb = _smooth_grad(w, b, X, y, l2)
+        if unpenalised and _separates(w, b, X, y):
+            raise _separable_error()
         if _residual(gw, gb, w, l1) <= tol:
             return w, np.float64(b)
-        if unpenalised and _strictly_separates(w, b, X, y):
-            raise _separable_error()
         H = _hessian(w, b, X, l2)
         if l1 == 0.0:
             step = _newton_direction(H, np.append(gw, gb))
@@ -284,10 +292,10 @@ def fit(
         w, b, f = w_new, b_new, f_new
     gw, gb = _smooth_grad(w, b, X, y, l2)
     res = _residual(gw, gb, w, l1)
+    if unpenalised and _separates(w, b, X, y):
+        raise _separable_error()
     if res <= tol:
         return w, np.float64(b)
-    if unpenalised and _strictly_separates(w, b, X, y):
-        raise _separable_error()
     raise RuntimeError(
         f"fit did not reach tol={tol:g} (optimality residual {res:.3g}, ||w|| = "
         f"{np.linalg.norm(w):.3g}); without a penalty this usually means the data are "
@@ -297,6 +305,7 @@ def fit(
 
 def _separable_error():
     return NoFiniteOptimumError(
-        "the data are linearly separable and there is no penalty (l2 = l1 = 0): the loss tends to "
-        "0 as ||w|| → ∞, so no finite optimum exists; use l2 > 0 or l1 > 0"
+        "the data are linearly separable (or quasi-separable) and there is no penalty "
+        "(l2 = l1 = 0): the loss keeps decreasing as ||w|| → ∞, so no finite optimum exists; "
+        "use l2 > 0 or l1 > 0"
     )

@@ -549,7 +549,8 @@ def evaluate(Y, Z, thresholds=0.5) -> dict[str, float]:
 def metric_table(rows: dict[str, dict[str, float]], *, digits: int = 3, caption: str = "") -> str:
     """A Markdown table: one row per model (``rows[name] = evaluate(...)``), one column per metric.
 
-    The best value of each column is in bold (lowest for Hamming loss, highest otherwise).
+    The best value of each column is in bold (lowest for Hamming loss, highest otherwise); a NaN
+    (a metric that does not apply to a row) is shown as "—" and never counts as best.
     """
     if not rows:
         raise ValueError("rows must not be empty")
@@ -557,8 +558,8 @@ def metric_table(rows: dict[str, dict[str, float]], *, digits: int = 3, caption:
     lower_is_better = {"Hamming loss"}
     best = {}
     for m in metrics:
-        values = [round(r[m], digits) for r in rows.values()]
-        best[m] = min(values) if m in lower_is_better else max(values)
+        values = [round(r[m], digits) for r in rows.values() if not math.isnan(r[m])]
+        best[m] = (min(values) if m in lower_is_better else max(values)) if values else None
     lines = []
     if caption:
         lines += [caption, ""]
@@ -571,6 +572,9 @@ def metric_table(rows: dict[str, dict[str, float]], *, digits: int = 3, caption:
     for name, r in rows.items():
         cells = []
         for m in metrics:
+            if math.isnan(r[m]):
+                cells.append("—")
+                continue
             text = f"{r[m]:.{digits}f}"
             cells.append(f"**{text}**" if round(r[m], digits) == best[m] else text)
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

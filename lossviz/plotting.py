@@ -9,6 +9,7 @@ only then: importing :mod:`lossviz` never touches pyplot or the backend).
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -190,8 +191,8 @@ def saturation_curves(z: Any, y: float = 1.0) -> dict[str, np.ndarray]:
         raise ValueError("z must be a finite 1-D array")
     if np.any(np.abs(z) > 700):
         raise ValueError("z must lie in [-700, 700] (the ratio 2 + 2 cosh z overflows beyond)")
-    if y not in (0, 1, 0.0, 1.0) and not 0.0 <= float(y) <= 1.0:
-        raise ValueError(f"y must be in [0, 1], got {y}")
+    if isinstance(y, bool) or not isinstance(y, numbers.Real) or not 0.0 <= y <= 1.0:
+        raise ValueError(f"y must be a number in [0, 1], got {y!r}")
     y = float(y)
     p = np.exp(-np.logaddexp(0.0, -z))  # σ(z) without overflow
     log_ratio = np.logaddexp(0.0, z) + np.logaddexp(0.0, -z)

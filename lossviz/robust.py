@@ -175,14 +175,23 @@ def location(
     return _huber_location(ys, beta)
 
 
-def _redescending_weight(name: str, r: np.ndarray, c: float) -> np.ndarray:
-    """IRLS weight ``psi(r)/r`` (finite at r = 0) of the redescending loss ``name`` with scale c."""
+def _redescending_weight(name: str, r: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+    """IRLS weight ``w = psi(r)/r`` (finite at r = 0) and ``psi'(r)`` of a redescending loss.
+
+    Both are up to the same positive constant (irrelevant for the estimate), with ``u = r/c``:
+    Tukey ``w = (1-u^2)^2`` (0 for ``|u| >= 1``), Welsch ``w = exp(-u^2/2)``, Geman-McClure
+    ``w = 16/(u^2+4)^2``; ``psi' = w + u dw/du``.
+    """
     u = r / c
     if name == "tukey":
-        return np.where(np.abs(u) < 1, (1 - u**2) ** 2, 0.0)
+        inside = np.abs(u) < 1
+        w = np.where(inside, (1 - u**2) ** 2, 0.0)
+        return w, np.where(inside, (1 - u**2) * (1 - 5 * u**2), 0.0)
     if name == "welsch":
-        return np.exp(-0.5 * u**2)
-    return 16.0 / (u**2 + 4.0) ** 2  # geman_mcclure in Barron's scaling (alpha = -2)
+        w = np.exp(-0.5 * u**2)
+        return w, w * (1 - u**2)
+    w = 16.0 / (u**2 + 4.0) ** 2  # geman_mcclure in Barron's scaling (alpha = -2)
+    return w, 16.0 * (4.0 - 3.0 * u**2) / (u**2 + 4.0) ** 3
 
 
 def redescending_location(
@@ -194,12 +203,15 @@ def redescending_location(
     max_iter: int = 500,
     tol: float = 1e-14,
 ) -> float:
-    """A location M-estimate under a redescending loss, by IRLS from ``start`` (default: median).
+    """A location M-estimate under a redescending loss: a root of ``sum(psi(y_i - mu)) = 0``.
 
     ``loss`` is ``"tukey"`` (biweight), ``"welsch"`` or ``"geman_mcclure"``, with scale ``c``. The
-    objective is not convex, so the answer is the stationary point IRLS reaches from ``start``
-    (the median is the standard robust start). Points with ``|y_i - c_hat| >= c`` get weight 0 under
-    Tukey's loss: they have no influence at all. Raises ``ValueError`` if every weight vanishes.
+    objective is not convex, so the answer is the stationary point reached from ``start`` (default:
+    the median, the standard robust start) by IRLS steps ``mu = sum(w y) / sum(w)`` (which never
+    increase the objective), each replaced by a Newton step on the estimating equation whenever that
+    step is defined and shrinks ``|sum(psi)|`` (fast final convergence). Points with
+    ``|y_i - mu| >= c`` get weight 0 under Tukey's loss: they have no influence at all. Raises
+    ``ValueError`` if every weight vanishes.
     """
     ys = _vector(y, "y")
     if loss not in ("tukey", "welsch", "geman_mcclure"):
@@ -207,10 +219,18 @@ def redescending_location(
     c = _scalar(c, "c", positive=True)
     mu = location(ys, "l1") if start is None else _scalar(start, "start")
     for _ in range(max_iter):
-        w = _redescending_weight(loss, ys - mu, c)
+        r = ys - mu
+        w, dpsi = _redescending_weight(loss, r, c)
         if not np.any(w > 0):
             raise ValueError("every point is beyond c from start: choose a larger c or a start")
-        new = float(np.sum(w * ys) / np.sum(w))
+        g = float(np.sum(w * r))  # sum psi(y_i - mu), up to a positive constant
+        new = float(np.sum(w * ys) / np.sum(w))  # IRLS step
+        h = float(np.sum(dpsi))
+        if h > 0:
+            newton = mu + g / h
+            w2, _ = _redescending_weight(loss, ys - newton, c)
+            if np.any(w2 > 0) and abs(float(np.sum(w2 * (ys - newton)))) < abs(g):
+                new = newton
         if abs(new - mu) <= tol * max(1.0, abs(mu)):
             return new
         mu = new

@@ -462,7 +462,8 @@ class SliderFigure:
     def _build_live(self) -> None:
         import ipywidgets as w
 
-        self.image = w.Image(value=self.renderer.png_fast(), format="png")
+        # ipywidgets.Image has no alt attribute: the description goes into its tooltip (title).
+        self.image = w.Image(value=self.renderer.png_fast(), format="png", tooltip=self.alt)
         self.image.add_class("lossviz-image")
         self.sliders = {}
         self._value_labels = {}

@@ -359,6 +359,17 @@ def _dismiss_kernel_dialog(page) -> None:
         dialog.locator(".jp-mod-accept").click()
 
 
+def _kernels(server: LabServer) -> list[dict]:
+    """The server's kernels; [] during the moment a starting kernel makes GET /api/kernels fail
+    (jupyter_server 2.21 answers 500 while a new kernel has no ``last_activity`` yet)."""
+    try:
+        return server.api("GET", "kernels")
+    except urllib.error.HTTPError as err:
+        if err.code >= 500:
+            return []
+        raise
+
+
 def _wait_idle(page, server: LabServer, timeout: float) -> None:
     """Until no cell is queued or running ([*]) and every kernel reports idle, twice in a row."""
     deadline = time.monotonic() + timeout
@@ -370,7 +381,7 @@ def _wait_idle(page, server: LabServer, timeout: float) -> None:
             raise TimeoutError(f"notebook still running after {timeout} s (cells {busy} busy)")
         _dismiss_kernel_dialog(page)
         cells = page.evaluate(_CELLS_JS) or []
-        kernels = server.api("GET", "kernels")
+        kernels = _kernels(server)
         running = any(c["prompt"] == "[*]:" for c in cells)
         idle = bool(kernels) and all(k["execution_state"] == "idle" for k in kernels)
         calm = calm + 1 if (cells and idle and not running) else 0
@@ -405,7 +416,7 @@ def _wait_for_kernel(page, server: LabServer, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
         _dismiss_kernel_dialog(page)
-        kernels = server.api("GET", "kernels")
+        kernels = _kernels(server)
         if kernels and all(k["execution_state"] == "idle" for k in kernels):
             return
         if time.monotonic() > deadline:
@@ -438,6 +449,32 @@ async (b, [n, ms]) => {
   return true;
 }
 """
+
+
+_READY_JS = """
+async (box, ms) => {
+  const t0 = performance.now();
+  const img = box.querySelector('img');
+  // Off-screen cells are not painted (content-visibility), so wait for the image once in view.
+  while (img && !(img.src && img.complete && img.naturalWidth > 0)) {
+    if (performance.now() - t0 > ms) break;
+    await new Promise(r => setTimeout(r, 20));
+  }
+  return {
+    image: !!img && !!img.src && img.complete && img.naturalWidth > 0,
+    width: img ? img.naturalWidth : 0,
+    alt: img ? img.alt : null,
+    handles: box.querySelectorAll('.noUi-handle, input[type=range], [role=slider]').length,
+  };
+}
+"""
+
+
+def live_figure_facts(page, index: int, timeout_ms: float = 10_000) -> dict:
+    """Scroll live figure ``index`` into view; say whether its image loaded and its slider count."""
+    box = live_figures(page).nth(index)
+    box.scroll_into_view_if_needed()
+    return box.evaluate(_READY_JS, timeout_ms)
 
 
 def slider_latencies(

@@ -236,6 +236,9 @@ def test_metric_table_bolds_the_best():
     }
     table = ml.metric_table(rows)
     assert "| a | 0.500 | **0.100** |" in table and "| b | **0.600** | 0.200 |" in table
+    rows["c"] = {"mAP": float("nan"), "Hamming loss": 0.3}
+    table = ml.metric_table(rows)
+    assert "| c | — | 0.300 |" in table and "| b | **0.600** | 0.200 |" in table
 
 
 def test_metrics_reject_bad_input():

@@ -95,6 +95,26 @@ def test_tukey_location_ignores_far_outlier():
     )
 
 
+@pytest.mark.parametrize(
+    ("loss", "rho", "psi"),
+    [
+        ("tukey", R.tukey_biweight, R.tukey_biweight_grad),
+        ("welsch", R.welsch, R.welsch_grad),
+        ("geman_mcclure", R.geman_mcclure, R.geman_mcclure_grad),
+    ],
+)
+def test_redescending_location_is_a_local_minimum(loss, rho, psi):
+    """Stationarity and local minimality, checked with the losses' own (independent) formulas."""
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        y = np.r_[rng.normal(0, 1, 15), rng.uniform(5, 50, 3)]
+        mu = R.redescending_location(y, loss, c=2.0)
+        assert abs(np.sum(psi(y - mu, 2.0))) < 1e-10
+        f = lambda t, y=y: np.sum(rho(y - t, 2.0))  # noqa: E731
+        assert f(mu) <= min(f(mu - 1e-4), f(mu + 1e-4))
+        assert abs(mu) < 1.5  # the three far outliers are (nearly) ignored
+
+
 # --------------------------------------------------------------------------- line fit
 def _data():
     x = np.arange(12.0)

@@ -13,7 +13,6 @@ import matplotlib as mpl
 import matplotlib.colors as mcolors
 import pytest
 
-import lossviz as lv
 from lossviz import style
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,9 +87,10 @@ def test_apply_restore_and_context():
 _PROBE = """
 import json, sys
 import matplotlib as mpl
-before = {k: repr(v) for k, v in mpl.rcParams.items()}
+# dict.items: reading rcParams["backend"] through the mapping would resolve (select) a backend
+before = {k: repr(v) for k, v in dict.items(mpl.rcParams)}
 import lossviz
-after = {k: repr(v) for k, v in mpl.rcParams.items()}
+after = {k: repr(v) for k, v in dict.items(mpl.rcParams)}
 print(json.dumps({
     "changed": sorted(k for k in before if before[k] != after[k]),
     "pyplot": "matplotlib.pyplot" in sys.modules,

@@ -1,0 +1,252 @@
+"""The build gate (issue 2) and the built site's static properties (issue 9).
+
+The book is built once per run with warnings as errors (``built_site`` in conftest.py: a fresh
+output folder, so every notebook is executed and nothing is reused from an earlier build).
+This file checks that the build produced every page and that the gate can fail: a tiny
+temporary book (this book's _config.yml and _ext/) must fail to build when a notebook raises,
+when the table of contents names a missing file, or when a cross-reference is broken, and must
+build when none of these defects is present. It also asserts the site's size budgets, that no
+page references anything on the network, that MathJax is a local subset, and that the chapters
+offer their notebook for download and no button that leads nowhere.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import sys
+import textwrap
+
+import nbformat
+import pytest
+from conftest import BOOK, ROOT, jupyter_book_build, toc_docnames
+
+pytestmark = pytest.mark.slow
+
+
+def _load(name: str, path):
+    """Import a module from a file outside the test folder (benchmarks/, _ext/)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bench_site = _load("bench_site", ROOT / "benchmarks" / "bench_site.py")
+lossviz_book = _load("lossviz_book", BOOK / "_ext" / "lossviz_book.py")
+
+DOCNAMES = toc_docnames()
+CHAPTERS = [name for name in DOCNAMES if name.startswith("chapters/")]
+
+
+# --- the build produced the book ---------------------------------------------------------------
+
+
+def test_every_page_in_the_toc_is_built(built_site):
+    missing = [name for name in DOCNAMES if not (built_site / f"{name}.html").is_file()]
+    assert missing == []
+
+
+def test_no_page_outside_the_toc(built_site):
+    """Only toc pages plus Sphinx's own (index redirect, general index, search) are published."""
+    built = {str(p.relative_to(built_site).with_suffix("")) for p in bench_site.pages(built_site)}
+    assert built == set(DOCNAMES) | {"index", "genindex", "search"}
+
+
+def test_chapters_are_executed(built_site):
+    """Every code cell of every chapter produced its output on the site (execution ran)."""
+    for name in CHAPTERS:
+        html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+        cells = html.count('class="cell docutils container"')
+        outputs = html.count('class="cell_output docutils container"')
+        assert cells > 0 and outputs > 0, f"{name}: {cells} code cells, {outputs} outputs"
+
+
+# --- offline: nothing from the network ---------------------------------------------------------
+
+_REMOTE_ASSET = re.compile(
+    r"""<(?:script|img|iframe|source|video|audio)\b[^>]*\ssrc=["'](?:https?:)?//"""
+    r"""|<link\b[^>]*\shref=["'](?:https?:)?//[^"']*["'][^>]*>""",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("name", DOCNAMES)
+def test_page_loads_nothing_from_the_network(built_site, name):
+    html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+    remote = [m.group(0)[:160] for m in _REMOTE_ASSET.finditer(html)]
+    # <link rel="canonical"> and the like are not fetched; stylesheets, icons and preloads are.
+    remote = [r for r in remote if not re.search(r'rel=["\'](canonical|alternate)', r)]
+    assert remote == [], f"assets from the network: {remote}"
+    for cdn_script in ("require.js", "html-manager", "embed-amd", "cdn.jsdelivr", "unpkg.com/@jup"):
+        assert cdn_script not in html, f"widget/CDN script {cdn_script!r} on {name}"
+    assert "application/vnd.jupyter.widget-state+json" not in html, "saved widget state"
+
+
+def test_mathjax_is_a_local_subset(built_site):
+    mathjax = built_site / "_static" / "mathjax"
+    assert (mathjax / "tex-chtml.js").is_file()
+    fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    assert len(fonts) >= 20, fonts
+    size = bench_site.folder_size(mathjax)
+    assert size <= bench_site.MATHJAX_BUDGET, f"MathJax subset {size / 1e6:.2f} MB"
+    assert not (mathjax / "sre").exists() and not (mathjax / "tex-svg-full.js").exists()
+    # Every page with math loads it from there, never from a CDN.
+    for name in DOCNAMES:
+        html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+        if 'class="math' in html:
+            assert re.search(r'src="(\.\./)*_static/mathjax/tex-chtml\.js(\?v=\w+)?"', html), name
+        assert "cdn.jsdelivr.net/npm/mathjax" not in html, name
+
+
+def test_mathjax_subset_has_the_extensions_the_pages_use(built_site):
+    """Every TeX extension MathJax would autoload for the pages' math was copied."""
+    ext = lossviz_book
+    table = ext.autoload_table((ext.mathjax_source() / "tex-chtml.js").read_text(encoding="utf-8"))
+    assert {"boldsymbol", "cancel", "color", "braket"} <= set(table)  # the parse found the table
+    assert ext.needed_extensions(r"\boldsymbol{x} + \cancel{y} \begin{CD}\end{CD}", table) == {
+        "boldsymbol",
+        "cancel",
+        "amscd",
+    }
+    needed = ext.needed_extensions(ext.math_sources(built_site), table)
+    extensions = built_site / "_static" / "mathjax" / "input" / "tex" / "extensions"
+    copied = {p.stem for p in extensions.glob("*.js")}
+    assert needed <= copied
+
+
+# --- pages around the chapters -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_offers_its_notebook_for_download(built_site, name):
+    html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+    stem = name.split("/")[-1]
+    assert re.search(rf'href="[./]*_sources/chapters/{stem}\.ipynb"', html), "no download link"
+    notebook = built_site / "_sources" / "chapters" / f"{stem}.ipynb"
+    assert nbformat.read(notebook, as_version=4).cells, "the downloadable notebook is empty"
+
+
+@pytest.mark.parametrize("name", DOCNAMES)
+def test_no_button_that_leads_nowhere(built_site, name):
+    html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+    for marker in ("repository-button", "issues-button", "edit-this-page", "launch-buttons"):
+        assert marker not in html, f"{marker} on {name}"
+    assert "github.com/executablebooks/jupyter-book" not in html  # Jupyter Book's default repo
+
+
+def test_intro_links_every_chapter_in_the_book(built_site):
+    html = (built_site / "intro.html").read_text(encoding="utf-8")
+    for name in CHAPTERS:
+        assert f'href="{name}.html' in html, f"intro does not link {name}"
+
+
+def test_glossary_has_enough_terms_in_both_languages(built_site):
+    html = (built_site / "glossary.html").read_text(encoding="utf-8")
+    terms = re.findall(r'<dt id="term-[^"]+">', html)
+    assert len(terms) >= 25, len(terms)
+    definitions = re.findall(r"<dd>(.*?)</dd>", html, re.DOTALL)
+    without_chinese = [d[:60] for d in definitions if not re.search(r"[\u4e00-\u9fff]", d)]
+    assert without_chinese == []
+
+
+def test_bibliography_lists_entries(built_site):
+    html = (built_site / "bibliography.html").read_text(encoding="utf-8")
+    assert html.count('class="citation"') >= 1
+
+
+# --- budgets -----------------------------------------------------------------------------------
+
+
+def test_page_size_budget(built_site):
+    sizes = [bench_site.page_size(built_site, p) for p in bench_site.pages(built_site)]
+    over = [f"{s.name}: {s.total / 1e6:.2f} MB" for s in sizes if s.total > bench_site.PAGE_BUDGET]
+    print("\npage sizes (MB): " + ", ".join(f"{s.name} {s.total / 1e6:.3f}" for s in sizes))
+    assert over == []
+
+
+def test_site_size_budget(built_site):
+    sizes = bench_site.site_sizes(built_site)
+    print(f"\nsite {sizes['site'] / 1e6:.2f} MB, MathJax {sizes['mathjax'] / 1e6:.2f} MB")
+    assert sizes["site"] <= bench_site.SITE_BUDGET
+
+
+# --- the gate can fail: a tiny temporary book with one defect at a time -------------------------
+
+_GOOD_CELLS = ["import math\nprint(math.sqrt(2))", "x = 1 + 1\nx"]
+
+
+def _tiny_book(tmp_path, *, notebook_cells=_GOOD_CELLS, toc_extra="", intro_extra=""):
+    """A book with this book's configuration and extension, an intro and one small notebook."""
+    book = tmp_path / "book"
+    book.mkdir()
+    shutil.copy(BOOK / "_config.yml", book / "_config.yml")
+    shutil.copytree(BOOK / "_ext", book / "_ext", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(BOOK / "references", book / "references")
+    (book / "intro.md").write_text(
+        "# Tiny book\n\nInline math $r=\\hat y-y$ and a [link](chapters/small.ipynb).\n"
+        + intro_extra,
+        encoding="utf-8",
+    )
+    (book / "chapters").mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_markdown_cell("# Small chapter\n\n$$a^2$$")] + [
+        nbformat.v4.new_code_cell(src) for src in notebook_cells
+    ]
+    nbformat.write(nb, book / "chapters" / "small.ipynb")
+    (book / "_toc.yml").write_text(
+        textwrap.dedent(
+            """\
+            format: jb-book
+            root: intro
+            chapters:
+              - file: chapters/small
+            """
+        )
+        + toc_extra,
+        encoding="utf-8",
+    )
+    proc = jupyter_book_build(book, tmp_path / "out")
+    return proc, proc.stdout + proc.stderr
+
+
+def test_gate_control_a_tiny_book_builds(tmp_path):
+    """The control of the three tests below: without a defect the same tiny book builds."""
+    proc, log = _tiny_book(tmp_path)
+    assert proc.returncode == 0, log[-4000:]
+    site = tmp_path / "out" / "_build" / "html"
+    assert "1.4142135623730951" in (site / "chapters" / "small.html").read_text(encoding="utf-8")
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+
+
+def test_gate_fails_when_a_notebook_raises(tmp_path):
+    proc, log = _tiny_book(
+        tmp_path, notebook_cells=[*_GOOD_CELLS, "raise ValueError('deliberate failure')"]
+    )
+    assert proc.returncode != 0, log[-4000:]
+    assert "deliberate failure" in log, log[-4000:]
+
+
+def test_gate_fails_on_a_missing_file_in_the_toc(tmp_path):
+    proc, log = _tiny_book(tmp_path, toc_extra="  - file: chapters/no_such_chapter\n")
+    assert proc.returncode != 0, log[-4000:]
+    assert "no_such_chapter" in log, log[-4000:]
+
+
+def test_gate_fails_on_a_broken_cross_reference(tmp_path):
+    proc, log = _tiny_book(tmp_path, intro_extra="\nSee {ref}`no-such-label`.\n")
+    assert proc.returncode != 0, log[-4000:]
+    assert "no-such-label" in log, log[-4000:]
+
+
+def test_gate_fails_on_a_broken_link(tmp_path):
+    proc, log = _tiny_book(tmp_path, intro_extra="\nSee [the missing page](missing_page.md).\n")
+    assert proc.returncode != 0, log[-4000:]
+    assert "missing_page" in log, log[-4000:]

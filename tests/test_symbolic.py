@@ -1,0 +1,194 @@
+"""lossviz.symbolic: lambdified sympy derivatives equal the numeric gradients; exact identities."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import lossviz as lv
+from lossviz import functional as F
+from lossviz import logreg as L
+from lossviz import symbolic as S
+
+R_GRID = np.linspace(-4, 4, 161)[np.abs(np.linspace(-4, 4, 161)) > 1e-9]  # no r = 0 (kink of |r|)
+Z_GRID = np.linspace(-12, 12, 97)
+
+PARAMS = {
+    "l1": [{}],
+    "mse": [{}],
+    "smooth_l1": [{"beta": 1.0}, {"beta": 0.3}, {"beta": 2.7}],
+    "huber": [{"delta": 1.0}, {"delta": 0.45}, {"delta": 3.0}],
+    "bce": [{}],
+    "bce_with_logits": [{"pos_weight": 1.0}, {"pos_weight": 3.0}],
+    "sigmoid_focal": [{"alpha": 0.25, "gamma": 2.0}, {"alpha": 0.8, "gamma": 0.5}],
+    "asymmetric": [
+        {"gamma_pos": 0.0, "gamma_neg": 4.0, "clip": 0.05},
+        {"gamma_pos": 1.0, "gamma_neg": 2.0, "clip": 0.0},
+        {"gamma_pos": 0.5, "gamma_neg": 1.5, "clip": 0.3},
+    ],
+}
+TARGETS = {
+    "bce": [0.0, 1.0, 0.35],
+    "bce_with_logits": [0.0, 1.0, 0.35],
+    "sigmoid_focal": [0.0, 1.0, 0.35],
+    "asymmetric": [0.0, 1.0],
+}
+
+
+def _numeric(name, which, v, t, kw):
+    """lossviz.functional per element (reduction='none') for the symbolic loss ``name``."""
+    fname = S.FUNCTIONAL[name] + ("_grad" if which == "d1" else "")
+    if name in ("l1", "mse", "smooth_l1", "huber"):
+        return getattr(F, fname)(v, np.zeros_like(v), reduction="none", **kw)
+    tt = np.full_like(v, t)
+    if name == "bce_with_logits":
+        return getattr(F, fname)(v, tt, reduction="none", pos_weight=[kw["pos_weight"]])
+    if name == "sigmoid_focal":
+        return getattr(F, fname)(v, tt, kw["alpha"], kw["gamma"], reduction="none")
+    return getattr(F, fname)(v, tt, reduction="none", **kw)
+
+
+def _cases():
+    for name in S.LOSSES:
+        for kw in PARAMS[name]:
+            for t in TARGETS.get(name, [None]):
+                yield name, kw, t
+
+
+@pytest.mark.parametrize("name,kw,t", list(_cases()), ids=lambda v: str(v))
+def test_lambdified_loss_and_derivative_equal_functional(name, kw, t):
+    L_ = S.loss(name)
+    if name in ("l1", "mse", "smooth_l1", "huber"):
+        grid = R_GRID
+        args = (grid,)
+    elif name == "bce":
+        grid = np.linspace(0.01, 0.99, 99)
+        args = (grid, np.full_like(grid, t))
+    else:
+        grid = Z_GRID
+        if name == "asymmetric" and kw["clip"] > 0:  # leave out the kink at σ(z) = clip
+            p = 1 / (1 + np.exp(-grid))
+            grid = grid[np.abs(p - kw["clip"]) > 1e-3]
+        args = (grid, np.full_like(grid, t))
+    for which in ("loss", "d1"):
+        sym = L_.numeric(which)(*args, **kw)
+        num = _numeric(name, which, grid, t, kw)
+        np.testing.assert_allclose(
+            sym, num, rtol=1e-9, atol=1e-13, err_msg=f"{name} {which} {kw} y={t}"
+        )
+
+
+@pytest.mark.parametrize("name", S.LOSSES)
+def test_second_derivative_matches_finite_difference_of_grad(name):
+    L_ = S.loss(name)
+    kw = PARAMS[name][-1]
+    t = TARGETS.get(name, [None])[-1]
+    if name in ("l1", "mse", "smooth_l1", "huber"):
+        v = np.array([-3.3, -0.2, 0.17, 0.9, 2.2])
+        args = lambda u: (u,)  # noqa: E731
+    elif name == "bce":
+        v = np.array([0.1, 0.4, 0.77])
+        args = lambda u: (u, np.full_like(u, t))  # noqa: E731
+    else:
+        v = np.array([-3.0, -0.4, 0.6, 2.5])
+        args = lambda u: (u, np.full_like(u, t))  # noqa: E731
+    h = 1e-5
+    d1 = L_.numeric("d1")
+    fd = (d1(*args(v + h), **kw) - d1(*args(v - h), **kw)) / (2 * h)
+    np.testing.assert_allclose(L_.numeric("d2")(*args(v), **kw), fd, rtol=1e-6, atol=1e-8)
+
+
+def test_key_identities_exact():
+    z, y, r = S.z, S.y, S.r
+    s = S.sigmoid(z)
+    for name, (lhs, rhs) in S.sigmoid_identities().items():
+        lv.claim_identity(name, lhs, rhs)
+    # d/dz BCE(σ(z), y) = σ(z) - y, from the probability form through the chain rule
+    bce_p = S.loss("bce").expr.subs(S.p, s)
+    assert sp.simplify(sp.diff(bce_p, z) - (s - y)) == 0
+    assert sp.simplify(S.loss("bce_with_logits").subs(pos_weight=1).d1 - (s - y)) == 0
+    # huber(δ) = δ · smooth_l1(β = δ), piece by piece, with matching conditions
+    hub = S.loss("huber").expr
+    sl1 = S.loss("smooth_l1").expr.subs(S.beta, S.delta)
+    for (eh, ch), (es, cs) in zip(hub.args, sl1.args):
+        assert ch == cs and sp.simplify(eh - S.delta * es) == 0
+    # smooth L1: C^1 but not C^2 at |r| = β (r > 0 side; the other side by symmetry)
+    quad, lin = (e for e, _ in S.loss("smooth_l1").expr.args)
+    rp = sp.Symbol("rp", positive=True)
+    quad, lin = quad.subs(r, rp), lin.subs(r, rp)
+    b = S.beta
+    assert sp.simplify(quad.subs(rp, b) - lin.subs(rp, b)) == 0  # value β/2 both sides
+    assert sp.simplify(quad.subs(rp, b) - b / 2) == 0
+    assert sp.simplify(sp.diff(quad, rp).subs(rp, b) - sp.diff(lin, rp).subs(rp, b)) == 0  # slope 1
+    assert sp.simplify(sp.diff(quad, rp, 2) - 1 / b) == 0 and sp.diff(lin, rp, 2) == 0  # 1/β vs 0
+
+
+def test_half_mse_on_sigmoid_is_not_convex_in_z():
+    s = S.sigmoid(S.z)
+    half_mse = (s - 1) ** 2 / 2  # y = 1
+    d2 = sp.diff(half_mse, S.z, 2)
+    p = sp.Symbol("p")
+    assert sp.expand(d2.subs(s, p) - p * (1 - p) ** 2 * (3 * p - 1)) == 0
+    f = sp.lambdify(S.z, d2, [{"sigmoid": F.sigmoid}, "numpy"])
+    assert f(-3.0) == pytest.approx(-0.03691132544259995, rel=1e-12)
+    assert f(0.0) == pytest.approx(0.0625, rel=1e-15)
+
+
+def test_logreg_gradient_symbolic_matches_numeric():
+    for penalty, kw in (("none", {}), ("l2", {"l2": 0.1}), ("l1", {"l1": 0.1})):
+        G = S.logreg_gradient(2, penalty)
+        # per-sample symbolic gradient, averaged over the toy data, plus the penalty once
+        X = np.array([[1.0, 2.0], [3.0, -1.0], [-2.0, 0.5], [0.0, -1.0]])
+        y = np.array([1, 1, 0, 0])
+        w, b = np.array([0.5, -0.25]), 0.1
+        args = [*G.w, *G.x, G.b, S.y, G.lam]
+        mods = [{"sigmoid": F.sigmoid, "softplus": F.softplus}, "numpy"]
+        lam = kw.get("l2", kw.get("l1", 0.0))
+        data_only = [sp.lambdify(args, g.subs(G.lam, 0), mods) for g in (*G.grad_w, G.grad_b)]
+        pen = [sp.lambdify(args, g - g.subs(G.lam, 0), mods) for g in (*G.grad_w, G.grad_b)]
+        sym = np.zeros(3)
+        for xi, yi in zip(X, y):
+            vals = [*w, *xi, b, yi, lam]
+            sym += np.array([f(*vals) for f in data_only]) / len(y)
+        sym += np.array([f(*w, *X[0], b, 0.0, lam) for f in pen])
+        dw, db = L.grad(w, b, X, y, **kw)
+        np.testing.assert_allclose(sym, np.append(dw, db), rtol=1e-13, atol=1e-15)
+        tex = G.latex()
+        assert set(tex) == {"loss", "logit", "grad_w_j", "grad_b", "matrix"}
+        assert r"\sigma\left(z\right)" in tex["grad_w_j"]
+
+
+def test_softmax_cross_entropy_gradient_is_softmax_minus_onehot():
+    zs, ell, grad = S.softmax_cross_entropy(4, 2)
+    total = sum(sp.exp(v) for v in zs)
+    for k, g in enumerate(grad):
+        assert sp.simplify(g - (sp.exp(zs[k]) / total - (1 if k == 2 else 0))) == 0
+    f = sp.lambdify(zs, list(grad))
+    v = np.array([0.3, -1.2, 2.0, 0.5])
+    np.testing.assert_allclose(
+        f(*v), F.cross_entropy_grad(v, 2, reduction="sum"), rtol=1e-13, atol=1e-15
+    )
+
+
+def test_latex_and_api():
+    L_ = S.loss("smooth_l1")
+    tex = L_.latex()
+    assert tex.startswith(r"\ell(r) = ") and r"\begin{cases}" in tex and r"\beta" in tex
+    assert L_.latex("d1").startswith(r"\frac{\partial \ell}{\partial r} = ")
+    assert L_.latex("d2", lhs=False).startswith(r"\begin{cases}")
+    assert L_._repr_latex_().startswith("$")
+    assert S.loss("bce_with_logits").latex("d1").count(r"\sigma") >= 1  # σ(z), not exponentials
+    assert S.sigmoid(-S.z) == 1 - S.sigmoid(S.z)
+    assert sp.latex(S.softplus(S.z)) == r"\log\left(1 + e^{z}\right)"
+    # subs by PyTorch argument name, then the numeric function needs no parameter
+    f = S.loss("huber").subs(delta=2).numeric()
+    assert f(np.array([10.0])) == pytest.approx(18.0)
+    focal_pos = S.loss("sigmoid_focal").subs(target=1, alpha=1, gamma=2)
+    assert focal_pos.target is None and focal_pos.numeric()(np.array([2.0]))[0] == pytest.approx(
+        (1 - F.sigmoid(2.0)) ** 2 * np.log1p(np.exp(-2.0)), rel=1e-14
+    )
+    # defaults are PyTorch's
+    assert S.loss("smooth_l1").numeric()(np.array([2.0]))[0] == 1.5
+    assert set(S.LOSSES) == set(S.FUNCTIONAL)
+    assert lv.symbolic is S
