@@ -11,7 +11,7 @@ a legend),
 * ``naive``: ``ipywidgets.interactive`` around a function that calls ``plt.subplots``, plots and
   ``plt.show()`` (the inline backend renders a PNG into the ``Output`` widget) on every step,
 
-and sets each slider to the same 25 values, interleaving the two so that both see the same
+and sets each slider to the same 32 values, interleaving the two so that both see the same
 machine load. The time of one step is the kernel-side time of ``slider.value = v`` (the observers
 run synchronously: update, draw, encode, send the comm/display messages).
 
@@ -106,12 +106,15 @@ KERNEL_CODE = FIGURE_CODE + textwrap.dedent(
                                                                    step=0.12))
     display(interact)
     slider_inplace, slider_naive = live.sliders["beta"], interact.children[0]
-    values = np.r_[np.linspace(0.1, 3.0, 25)[::-1], np.linspace(0.1, 3.0, 25)]
-    t_in, t_nv = [], []
+    values = np.r_[np.linspace(0.1, 3.0, 16)[::-1], np.linspace(0.1, 3.0, 16)]
+    t_in, t_nv, c_in, c_nv = [], [], [], []
     for v in values:
-        t0 = time.perf_counter(); slider_inplace.value = float(v); t_in.append(time.perf_counter() - t0)
-        t0 = time.perf_counter(); slider_naive.value = float(v); t_nv.append(time.perf_counter() - t0)
-    print("BENCH" + json.dumps({"inplace": t_in, "naive": t_nv, "backend": plt.get_backend(),
+        for slider, wall, cpu in ((slider_inplace, t_in, c_in), (slider_naive, t_nv, c_nv)):
+            t0, c0 = time.perf_counter(), time.process_time()
+            slider.value = float(v)
+            wall.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+    print("BENCH" + json.dumps({"inplace": t_in, "naive": t_nv, "cpu_inplace": c_in, "cpu_naive": c_nv, "backend": plt.get_backend(),
                                 "blits": live.renderer.blits, "full": live.renderer.full_draws,
                                 "png_bytes": len(live.image.value)}))
     """
@@ -177,6 +180,8 @@ def run_static() -> dict:
 
 def main() -> int:
     start = time.perf_counter()
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} cores, load average (1 min) {load:.1f} at start")
     live = run_live()
     static = run_static()
     t_in = np.array(live["inplace"]) * 1e3
@@ -192,6 +197,12 @@ def main() -> int:
         f"  naive (interact + re-plot):   median {med_nv:6.1f} ms   p90 {np.percentile(t_nv, 90):6.1f} ms"
     )
     print(f"  speed-up (naive / in-place, medians): {med_nv / med_in:.1f}x")
+    cpu_in = np.median(live["cpu_inplace"]) * 1e3
+    cpu_nv = np.median(live["cpu_naive"]) * 1e3
+    print(
+        f"  kernel CPU time per step (less sensitive to other load): in-place median {cpu_in:.1f} ms,"
+        f" naive {cpu_nv:.1f} ms"
+    )
     print(
         f"static slider: {static['frames']} frames, {static['html_bytes'] / 1e3:.0f} KB text/html "
         f"(median frame {static['frame_bytes_median'] / 1e3:.1f} KB PNG), "

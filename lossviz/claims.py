@@ -79,10 +79,11 @@ def claim_close(
         raise ClaimError(
             f"claim failed: {statement}: got {a!r}, expected {e!r} (max abs error {err:.3g})"
         )
-    scale = np.max(np.abs(e)) if e.size else 0.0
     err = float(np.max(np.abs(a - e))) if a.size else 0.0
+    scale = float(np.max(np.abs(e))) if e.size else 0.0
     rel = err / scale if scale else err
-    return _record(statement, f"numeric, max rel. error {rel:.1e} ≤ {max(rtol, atol):.0e}")
+    tol = f"rtol={rtol:.0e}" + (f", atol={atol:.0e}" if atol else "")
+    return _record(statement, f"numeric: max abs error {err:.1e}, relative {rel:.1e}; {tol}")
 
 
 def claim_identity(statement: str, lhs, rhs, *, assumptions: Callable | None = None) -> Checked:

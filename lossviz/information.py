@@ -15,6 +15,7 @@ Conventions (stated once, used everywhere in this module):
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -219,6 +220,11 @@ def sigmoid_loss(z, y, loss: str = "ce") -> np.ndarray:
     """
     loss = _loss_name(loss)
     z, y = _zy(z, y)
+    return _loss(z, y, loss)
+
+
+def _loss(z: np.ndarray, y: np.ndarray, loss: str) -> np.ndarray:
+    """:func:`sigmoid_loss` without validation (inner loops)."""
     if loss == "ce":
         return np.logaddexp(0.0, z) - y * z
     r = _expit(z) - y
@@ -234,11 +240,25 @@ def sigmoid_loss_grad(z, y, loss: str = "ce") -> np.ndarray:
     """
     loss = _loss_name(loss)
     z, y = _zy(z, y)
+    return _grad(z, y, loss)
+
+
+def _grad(z: np.ndarray, y: np.ndarray, loss: str) -> np.ndarray:
+    """:func:`sigmoid_loss_grad` without validation (inner loops)."""
     p = _expit(z)
     if loss == "ce":
         return p - y
     dp = p * _expit(-z)
     return (1.0 if loss == "half_mse" else 2.0) * (p - y) * dp
+
+
+def _grad_scalar(z: float, y: float, loss: str) -> float:
+    """:func:`_grad` for one Python float (the single-neuron loop: ~50x faster than arrays)."""
+    e = math.exp(-abs(z))
+    p, q = (1.0 / (1.0 + e), e / (1.0 + e)) if z >= 0 else (e / (1.0 + e), 1.0 / (1.0 + e))
+    if loss == "ce":
+        return p - y
+    return (1.0 if loss == "half_mse" else 2.0) * (p - y) * p * q
 
 
 def sigmoid_loss_curvature(z, y, loss: str = "ce") -> np.ndarray:
@@ -250,6 +270,11 @@ def sigmoid_loss_curvature(z, y, loss: str = "ce") -> np.ndarray:
     """
     loss = _loss_name(loss)
     z, y = _zy(z, y)
+    return _curvature(z, y, loss)
+
+
+def _curvature(z: np.ndarray, y: np.ndarray, loss: str) -> np.ndarray:
+    """:func:`sigmoid_loss_curvature` without validation."""
     p, q = _expit(z), _expit(-z)
     dp = p * q
     if loss == "ce":
@@ -322,21 +347,15 @@ def train_sigmoid_neuron(
     lr = _positive(lr, "lr")
     epochs = _positive(epochs, "epochs", strict=False, integer=True)
     ws, bs = np.empty(epochs + 1), np.empty(epochs + 1)
-    w, b = float(w), float(b)
-    yy = np.array([float(y)])
+    w, b, x, y = float(w), float(b), float(x), float(y)
     for t in range(epochs + 1):
         ws[t], bs[t] = w, b
         if t == epochs:
             break
-        g = float(sigmoid_loss_grad(np.array([w * x + b]), yy, loss)[0])
+        g = _grad_scalar(w * x + b, y, loss)
         w, b = w - lr * g * x, b - lr * g
     z = ws * x + bs
-    return {
-        "w": ws,
-        "b": bs,
-        "output": _expit(z),
-        "loss": sigmoid_loss(z, np.full_like(z, y), loss),
-    }
+    return {"w": ws, "b": bs, "output": _expit(z), "loss": _loss(z, np.full_like(z, y), loss)}
 
 
 def epochs_until(values, threshold: float, *, below: bool = True) -> int | None:
@@ -394,12 +413,12 @@ def train_logistic(
     hist = {k: np.empty(epochs + 1) for k in ("loss", "log_loss", "accuracy")}
     for t in range(epochs + 1):
         z = X @ w + b
-        hist["loss"][t] = sigmoid_loss(z, y, loss).mean()
-        hist["log_loss"][t] = sigmoid_loss(z, y, "ce").mean()
+        hist["loss"][t] = _loss(z, y, loss).mean()
+        hist["log_loss"][t] = _loss(z, y, "ce").mean()
         hist["accuracy"][t] = np.mean((z > 0) == (y > 0.5))
         if t == epochs:
             break
-        g = sigmoid_loss_grad(z, y, loss) / n
+        g = _grad(z, y, loss) / n
         w, b = w - lr * (X.T @ g), b - lr * g.sum()
     hist["w"], hist["b"] = w, np.float64(b)
     return hist
@@ -418,7 +437,7 @@ def loss_surface(W, B, x, y, loss: str = "ce") -> np.ndarray:
         raise ValueError(f"x must be 1-D, got shape {x.shape}")
     _same_shape(x, y, "x", "y")
     z = W[..., None] * x + B[..., None]
-    return sigmoid_loss(z, np.broadcast_to(y, z.shape).copy(), loss).mean(axis=-1)
+    return _loss(z, y, loss).mean(axis=-1)  # y broadcasts along the data axis
 
 
 def surface_hessian_min_eig(W, B, x, y, loss: str = "ce") -> np.ndarray:
@@ -433,7 +452,7 @@ def surface_hessian_min_eig(W, B, x, y, loss: str = "ce") -> np.ndarray:
     x, y = _array(x, "x"), _labels01(y, "y")
     _same_shape(x, y, "x", "y")
     z = W[..., None] * x + B[..., None]
-    h = sigmoid_loss_curvature(z, np.broadcast_to(y, z.shape).copy(), loss)
+    h = _curvature(z, y, loss)  # y broadcasts along the data axis
     a = (h * x**2).mean(-1)
     c = (h * x).mean(-1)
     d = h.mean(-1)

@@ -170,7 +170,8 @@ def soft_threshold(v, t):
     """Proximal operator of t·||·||₁: sign(v)·max(|v| - t, 0) (elementwise)."""
     v = V.as_array(v, "v")
     t = V.nonneg(t, "t")
-    return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
+    # "+ 0.0" turns the -0.0 that sign(v) * 0 gives for negative v into +0.0 (prints as 0).
+    return np.sign(v) * np.maximum(np.abs(v) - t, 0.0) + 0.0
 
 
 # ----------------------------------------------------------------------------------------------

@@ -242,12 +242,6 @@ def _design(x: np.ndarray) -> np.ndarray:
     return np.column_stack([np.ones_like(x), x])
 
 
-def _huber_objective(X, y, theta, delta):
-    r = X @ theta - y
-    a = np.abs(r)
-    return float(np.sum(np.where(a <= delta, 0.5 * r**2, delta * (a - 0.5 * delta))))
-
-
 def fit_line(x, y, loss: str = "l2", *, beta: float | None = None, delta: float | None = None):
     """Intercept and slope ``(a, b)`` minimising ``sum(rho(a + b*x_i - y_i))``.
 
@@ -310,9 +304,34 @@ def _lad_line(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float]:
     return best_ab
 
 
+def _pattern_solve(X: np.ndarray, ys: np.ndarray, theta: np.ndarray, d: float):
+    """The exact Huber fit if the residual pattern at ``theta`` is the optimal one, else None.
+
+    On the pattern Q = {|r| < d} (quadratic) / L (linear, signs s) the gradient
+    ``X_Q^T (X_Q t - y_Q) + d X_L^T s_L`` vanishes at
+    ``t = (X_Q^T X_Q)^{-1} (X_Q^T y_Q - d X_L^T s_L)``; if ``t`` has the same pattern, it is a
+    stationary point of the convex objective, i.e. the minimiser.
+    """
+    r = X @ theta - ys
+    q = np.abs(r) < d
+    if q.sum() < 2 or np.ptp(X[q, 1]) == 0:  # the quadratic part must determine the line
+        return None
+    s = np.sign(r[~q])
+    t = np.linalg.solve(X[q].T @ X[q], X[q].T @ ys[q] - d * (X[~q].T @ s))
+    r2 = X @ t - ys
+    if np.array_equal(np.abs(r2) < d, q) and np.array_equal(np.sign(r2[~q]), s):
+        return t
+    return None
+
+
 def _huber_line(X: np.ndarray, ys: np.ndarray, d: float) -> tuple[float, float]:
+    """IRLS (weights min(1, d/|r|): each step decreases the objective) until the residual pattern
+    is the optimal one, then the exact solve of :func:`_pattern_solve`."""
     theta = np.linalg.lstsq(X, ys, rcond=None)[0]
     for _ in range(2000):
+        exact = _pattern_solve(X, ys, theta, d)
+        if exact is not None:
+            return float(exact[0]), float(exact[1])
         r = X @ theta - ys
         w = np.minimum(1.0, d / np.maximum(np.abs(r), 1e-300))
         sw = np.sqrt(w)
@@ -321,18 +340,6 @@ def _huber_line(X: np.ndarray, ys: np.ndarray, d: float) -> tuple[float, float]:
         theta = new
         if done:
             break
-    # Exact finish: on the pattern Q = {|r| < d} (quadratic) / L (linear, sign s) the gradient
-    # X_Q^T (X_Q t - y_Q) + d X_L^T s_L vanishes at t = (X_Q^T X_Q)^{-1} (X_Q^T y_Q - d X_L^T s_L).
-    r = X @ theta - ys
-    q = np.abs(r) < d
-    if q.sum() >= 2 and np.ptp(X[q, 1]) > 0:  # the quadratic part alone determines the line
-        s = np.sign(r[~q])
-        rhs = X[q].T @ ys[q] - d * (X[~q].T @ s)
-        exact = np.linalg.solve(X[q].T @ X[q], rhs)
-        r2 = X @ exact - ys
-        same = np.array_equal(np.abs(r2) < d, q) and np.array_equal(np.sign(r2[~q]), s)
-        if same and _huber_objective(X, ys, exact, d) <= _huber_objective(X, ys, theta, d):
-            theta = exact
     return float(theta[0]), float(theta[1])
 
 

@@ -192,7 +192,9 @@ class SymbolicLoss:
                 mapping[params.pop(key)] = sp.sympify(val)
             else:
                 raise ValueError(f"unknown parameter {key!r} for loss {self.name!r}")
-        return SymbolicLoss(self.name, self.expr.subs(mapping), self.var, target, params, self.symbol)
+        return SymbolicLoss(
+            self.name, self.expr.subs(mapping), self.var, target, params, self.symbol
+        )
 
     def numeric(self, which: str = "loss"):
         """A vectorised NumPy function of the loss or a derivative.
@@ -212,7 +214,10 @@ class SymbolicLoss:
             if len(xs) != len(args):
                 raise TypeError(f"expected {len(args)} positional argument(s), got {len(xs)}")
             vals = [np.asarray(x, dtype=np.float64) for x in xs]
-            out = fn(*vals, *[float(kw.get(k, defaults[k])) for k in names])
+            # numpy evaluates every branch of a Piecewise (e.g. (σ(z) - m)^γ where σ(z) < m) and
+            # then selects: the discarded branches may warn, the selected values are unaffected
+            with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+                out = fn(*vals, *[float(kw.get(k, defaults[k])) for k in names])
             return np.broadcast_to(np.asarray(out, dtype=np.float64), np.broadcast(*vals).shape)
 
         f.__name__ = f"{self.name}_{which}"
@@ -346,8 +351,10 @@ class LogRegGradient:
         return {
             "loss": r"\ell(w, b) = " + sp.latex((self.loss + self.penalty).subs(self.logit, z)),
             "logit": r"z = " + sp.latex(self.logit),
-            "grad_w_j": rf"\frac{{\partial \ell}}{{\partial w_{{{sp.latex(j)}}}}} = " + sp.latex(gj),
-            "grad_b": r"\frac{\partial \ell}{\partial b} = " + sp.latex(self.grad_b.subs(self.logit, z)),
+            "grad_w_j": rf"\frac{{\partial \ell}}{{\partial w_{{{sp.latex(j)}}}}} = "
+            + sp.latex(gj),
+            "grad_b": r"\frac{\partial \ell}{\partial b} = "
+            + sp.latex(self.grad_b.subs(self.logit, z)),
             "matrix": _MATRIX_FORM[self.penalty_kind],
         }
 

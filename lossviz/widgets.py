@@ -38,7 +38,9 @@ import keyword
 import math
 import numbers
 import os
+import struct
 import time
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -191,6 +193,10 @@ def _draw_order(ax: Axes) -> list:
     return [ax.patch, *artists] if (ax.axison and ax._frameon) else artists
 
 
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+
 class FrameRenderer:
     """Draw a figure on its Agg canvas and encode it as PNG; between live steps, blit.
 
@@ -218,6 +224,7 @@ class FrameRenderer:
         self._plan: list[tuple[Axes, list]] | None = None
         self._background = None
         self._baseline: dict[int, tuple[bool, bool]] = {}
+        self._flat: list = []
         self._structure: tuple = ()
 
     @property
@@ -237,7 +244,11 @@ class FrameRenderer:
 
     def draw(self) -> None:
         """Bring the canvas up to date with the figure (blit when the plan still holds)."""
-        if self.blit and self._plan is not None and self._plan_holds():
+        if not self.blit:
+            self.canvas.draw()
+            self.full_draws += 1
+            return
+        if self._plan is not None and self._plan_holds():
             renderer = self.canvas.get_renderer()
             self.canvas.restore_region(self._background)
             for _ax, tail in self._plan:
@@ -247,7 +258,7 @@ class FrameRenderer:
             return
         changed = self._changed_top_level() if self._structure else set()
         self._full_draw()
-        if self.blit and self.rebuilds < MAX_REBUILDS:
+        if self.rebuilds < MAX_REBUILDS:
             self._dynamic |= changed
             self._rebuild()
         else:
@@ -317,7 +328,10 @@ class FrameRenderer:
                     yield child, a
 
     def _snapshot(self) -> None:
-        self._baseline = {id(a): (a.stale, a.get_visible()) for _top, a in self._top_level()}
+        # The walk is cached: Axis.get_children recomputes tick locations (≈ 40 % of a blit step).
+        # Added or removed artists show in the structure; limits too (ticks follow from them).
+        self._flat = list(self._top_level())
+        self._baseline = {id(a): (a.stale, a.get_visible()) for _top, a in self._flat}
         self._structure = self._current_structure()
 
     def _current_structure(self) -> tuple:
@@ -331,12 +345,12 @@ class FrameRenderer:
             parts.append((ax.get_xscale(), ax.get_yscale()))
         return tuple(parts)
 
-    def _changed_top_level(self) -> set[int]:
+    def _changed_top_level(self, walk: bool = True) -> set[int]:
         """Top-level artists with a part that became stale or was shown/hidden since the last
         full draw (artists that are stale after a full draw, e.g. invisible ones, count only if
-        their visibility changed)."""
+        their visibility changed). ``walk=False`` checks the artists cached by the last snapshot."""
         changed = set()
-        for top, a in self._top_level():
+        for top, a in self._top_level() if walk else self._flat:
             before = self._baseline.get(id(a))
             stale, visible = a.stale, a.get_visible()
             if before is None or (stale and not before[0]) or visible != before[1]:
@@ -347,7 +361,7 @@ class FrameRenderer:
         if self._current_structure() != self._structure:
             return False
         tails = {id(a) for _ax, tail in self._plan for a in tail}
-        return self._changed_top_level() <= tails
+        return self._changed_top_level(walk=False) <= tails
 
     # -- encoding --------------------------------------------------------------------------------
     def image(self) -> Image.Image:
@@ -360,10 +374,27 @@ class FrameRenderer:
         return img
 
     def png_fast(self) -> bytes:
-        """The canvas as PNG with zlib level 1: ~8 ms for 800×320 (live sliders)."""
-        out = io.BytesIO()
-        self.image().save(out, format="PNG", compress_level=1)
-        return out.getvalue()
+        """The canvas as PNG, written for speed (live sliders): rows unfiltered, zlib level 1.
+
+        Pillow's encoder spends most of its time choosing a row filter; a line plot is mostly
+        white runs, which zlib compresses as well without one (~44 KB for 800×320), in about half
+        the time. Pixel-exact (a test decodes it with Pillow).
+        """
+        rgba = np.asarray(self.canvas.buffer_rgba())
+        h, w, _ = rgba.shape
+        opaque = self.fig.get_facecolor()[3] >= 1.0
+        channels = 3 if opaque else 4
+        raw = np.zeros((h, 1 + channels * w), np.uint8)  # first byte of each row: filter 0
+        raw[:, 1:].reshape(h, w, channels)[...] = rgba[..., :channels]
+        header = struct.pack(">IIBBBBB", w, h, 8, 2 if opaque else 6, 0, 0, 0)
+        return b"".join(
+            (
+                b"\x89PNG\r\n\x1a\n",
+                _png_chunk(b"IHDR", header),
+                _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), 1)),
+                _png_chunk(b"IEND", b""),
+            )
+        )
 
     def png_small(self) -> bytes:
         """The canvas as a 256-colour PNG (FASTOCTREE, optimize): ~4× smaller (static frames)."""

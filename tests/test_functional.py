@@ -90,7 +90,8 @@ def test_reference_covers_the_issue():
     assert {k.get("reduction") for k in kws} >= {"none", "mean", "sum"}
     assert any(k.get("pos_weight") is not None for k in kws)
     assert any(
-        k.get("weight") is not None and r["fn"] == "cross_entropy" for k, r in zip(kws, recs)
+        k.get("weight") is not None and r["fn"] == "cross_entropy"
+        for k, r in zip(kws, recs, strict=True)
     )
     assert any(k.get("label_smoothing", 0) > 0 and k.get("weight") is not None for k in kws)
     assert any("probabilities" in r["note"] for r in recs)
@@ -484,11 +485,14 @@ def test_softmax_and_zlpr_extreme_vs_mpmath():
             total = mp.fsum(mp.exp(v) for v in zz)
             ref_ce.append(-mp.log(mp.exp(zz[idx[n]]) / total))
             ref_ceg.append([mp.exp(v) / total - (k == idx[n]) for k, v in enumerate(zz)])
-            sn = 1 + mp.fsum(mp.exp(v) for v, t in zip(zz, y[n]) if t == 0)
-            sp_ = 1 + mp.fsum(mp.exp(-v) for v, t in zip(zz, y[n]) if t == 1)
+            sn = 1 + mp.fsum(mp.exp(v) for v, t in zip(zz, y[n], strict=True) if t == 0)
+            sp_ = 1 + mp.fsum(mp.exp(-v) for v, t in zip(zz, y[n], strict=True) if t == 1)
             ref_zl.append(mp.log(sn) + mp.log(sp_))
             ref_zlg.append(
-                [mp.exp(v) / sn if t == 0 else -mp.exp(-v) / sp_ for v, t in zip(zz, y[n])]
+                [
+                    mp.exp(v) / sn if t == 0 else -mp.exp(-v) / sp_
+                    for v, t in zip(zz, y[n], strict=True)
+                ]
             )
         ref = [np.array(v, dtype=float) for v in (ref_ce, ref_ceg, ref_zl, ref_zlg)]
     _close(F.cross_entropy(z, idx, reduction="none"), ref[0])

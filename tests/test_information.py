@@ -362,3 +362,11 @@ def test_clipping_zeroes_the_gradient():
 def test_bad_input_names_the_argument(call, exc, word):
     with pytest.raises(exc, match=word):
         call()
+
+
+@pytest.mark.parametrize("loss", inf.LOSSES)
+def test_scalar_gradient_kernel_matches_the_array_one(loss):
+    for z in (-800.0, -37.0, -4.0, -0.3, 0.0, 0.3, 4.0, 37.0, 800.0):
+        for y in (0.0, 0.4, 1.0):
+            want = inf.sigmoid_loss_grad(np.array([z]), np.array([y]), loss)[0]
+            assert inf._grad_scalar(z, y, loss) == pytest.approx(want, rel=1e-15, abs=1e-300)

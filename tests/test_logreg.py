@@ -171,7 +171,7 @@ def test_no_finite_optimum_is_an_error():
     assert issubclass(L.NoFiniteOptimumError, ValueError)
     # a penalty makes the optimum finite; it grows as the penalty shrinks
     norms = [abs(L.fit(Xs, ys, l2=lam)[0][0]) for lam in (1.0, 0.1, 0.01, 0.001)]
-    assert all(a < b for a, b in zip(norms, norms[1:]))
+    assert all(a < b for a, b in zip(norms, norms[1:], strict=False))
     w, b = L.fit(Xs, ys, l1=0.01)
     assert L.optimality_residual(w, b, Xs, ys, l1=0.01) <= 1e-8
     # quasi-separable (ties on the boundary): no strict separation, no finite optimum either
@@ -213,3 +213,10 @@ def test_fit_property_random_problems(seed, l2, l1):
 
 def test_reexported():
     assert lv.logreg is L
+
+
+def test_soft_threshold_zeros_are_positive_zero():
+    """Exact zeros print as 0, not -0 (a reader sees this in the chapter's output)."""
+    out = L.soft_threshold([3.0, -0.5, 1.2, -2.0], 1.0)
+    np.testing.assert_allclose(out, [2.0, 0.0, 0.2, -1.0], rtol=1e-15, atol=1e-15)
+    assert out[1] == 0.0 and not np.signbit(out[1])

@@ -169,6 +169,28 @@ def test_fit_line_huber_matches_bfgs(delta):
     assert R.fit_line(x, y, "smooth_l1", beta=delta) == got
 
 
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("delta", [0.05, 0.5, 5.0])
+def test_fit_line_huber_random_not_worse_than_scipy(seed, delta):
+    """Random heavy-tailed data, including tiny delta (few or no points in the quadratic zone)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-3, 3, 25)
+    y = 2.0 - 1.5 * x + rng.standard_t(1.5, 25)
+
+    def obj(t):
+        a = np.abs(t[0] + t[1] * x - y)
+        return np.sum(np.where(a <= delta, 0.5 * a**2, delta * (a - 0.5 * delta)))
+
+    ref = minimize(
+        obj,
+        np.zeros(2),
+        method="Nelder-Mead",
+        options={"xatol": 1e-12, "fatol": 1e-14, "maxiter": 20000},
+    )
+    got = R.fit_line(x, y, "huber", delta=delta)
+    assert obj(np.array(got)) <= ref.fun * (1 + 1e-9) + 1e-12
+
+
 # --------------------------------------------------------------------------- smooth robust losses
 def test_pseudo_huber_values_and_grad():
     assert R.pseudo_huber(1.0) == pytest.approx(math.sqrt(2) - 1, rel=1e-15)

@@ -111,7 +111,7 @@ def test_key_identities_exact():
     # huber(δ) = δ · smooth_l1(β = δ), piece by piece, with matching conditions
     hub = S.loss("huber").expr
     sl1 = S.loss("smooth_l1").expr.subs(S.beta, S.delta)
-    for (eh, ch), (es, cs) in zip(hub.args, sl1.args):
+    for (eh, ch), (es, cs) in zip(hub.args, sl1.args, strict=True):
         assert ch == cs and sp.simplify(eh - S.delta * es) == 0
     # smooth L1: C^1 but not C^2 at |r| = β (r > 0 side; the other side by symmetry)
     quad, lin = (e for e, _ in S.loss("smooth_l1").expr.args)
@@ -148,7 +148,7 @@ def test_logreg_gradient_symbolic_matches_numeric():
         data_only = [sp.lambdify(args, g.subs(G.lam, 0), mods) for g in (*G.grad_w, G.grad_b)]
         pen = [sp.lambdify(args, g - g.subs(G.lam, 0), mods) for g in (*G.grad_w, G.grad_b)]
         sym = np.zeros(3)
-        for xi, yi in zip(X, y):
+        for xi, yi in zip(X, y, strict=True):
             vals = [*w, *xi, b, yi, lam]
             sym += np.array([f(*vals) for f in data_only]) / len(y)
         sym += np.array([f(*w, *X[0], b, 0.0, lam) for f in pen])

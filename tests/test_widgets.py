@@ -517,3 +517,24 @@ def test_blit_is_used_for_plain_line_updates():
     for v in (0.2, 0.4, 0.6, 0.8):
         fig.step(a=v)
     assert fig.renderer.blits == 4
+
+
+@pytest.mark.parametrize("facecolor", ["white", (1.0, 1.0, 1.0, 0.0)])
+def test_png_fast_decodes_to_the_canvas_pixels(facecolor):
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(3, 2), dpi=50, facecolor=facecolor)
+    ax = fig.subplots()
+    ax.plot(R, np.sin(R), color=lv.style.color("ce"))
+    renderer = W.FrameRenderer(fig, blit=False)
+    renderer.draw()
+    img = Image.open(io.BytesIO(renderer.png_fast()))
+    img.load()  # a broken CRC or zlib stream raises here
+    expected = np.asarray(fig.canvas.buffer_rgba())
+    if facecolor == "white":
+        assert img.mode == "RGB"
+        expected = expected[..., :3]
+    else:
+        assert img.mode == "RGBA"
+    assert img.size == (150, 100)
+    assert np.array_equal(np.asarray(img), expected)

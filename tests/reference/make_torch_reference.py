@@ -142,7 +142,10 @@ def record(fn, x, target, kwargs, note=""):
     return {
         "fn": fn,
         "note": note,
-        "kwargs": {k: (np.asarray(v).tolist() if isinstance(v, np.ndarray) else v) for k, v in kwargs.items()},
+        "kwargs": {
+            k: (np.asarray(v).tolist() if isinstance(v, np.ndarray) else v)
+            for k, v in kwargs.items()
+        },
         "input": np.asarray(x, dtype=np.float64).tolist(),
         "target": np.asarray(target).tolist(),
         "loss": loss.detach().numpy().tolist(),
@@ -186,7 +189,9 @@ def binary(rng, out):
             for red in REDUCTIONS:
                 for weight in (None, rng.uniform(0.1, 2.0, (c,)), rng.uniform(0.1, 2.0, shape)):
                     out.append(
-                        record("binary_cross_entropy", p, y, {"weight": weight, "reduction": red}, kind)
+                        record(
+                            "binary_cross_entropy", p, y, {"weight": weight, "reduction": red}, kind
+                        )
                     )
                     z = rng.normal(0, 2, shape)
                     for pw in (None, rng.uniform(0.2, 4.0, (c,))):
@@ -194,7 +199,9 @@ def binary(rng, out):
                         out.append(record("binary_cross_entropy_with_logits", z, y, kw, kind))
                         zx = extreme_logits(rng, shape)
                         out.append(
-                            record("binary_cross_entropy_with_logits", zx, y, kw, kind + ", extreme")
+                            record(
+                                "binary_cross_entropy_with_logits", zx, y, kw, kind + ", extreme"
+                            )
                         )
 
 
@@ -234,14 +241,21 @@ def multilabel(rng, out):
                 for yy, kind in ((y, "binary"), (y_soft, "soft")):
                     kw = {"weight": weight, "reduction": red}
                     out.append(record("multilabel_soft_margin_loss", z, yy, kw, kind))
-                    out.append(record("multilabel_soft_margin_loss", zx, yy, kw, kind + ", extreme"))
+                    out.append(
+                        record("multilabel_soft_margin_loss", zx, yy, kw, kind + ", extreme")
+                    )
             for alpha, gamma in ((0.25, 2.0), (-1.0, 2.0), (0.7, 0.5), (0.5, 0.0), (0.1, 3.0)):
                 kw = {"alpha": alpha, "gamma": gamma, "reduction": red}
                 for yy, kind in ((y, "binary"), (y_soft, "soft")):
                     out.append(record("sigmoid_focal_loss", z, yy, kw, kind))
                 if gamma >= 1:  # torch's autograd of m**gamma at m = 0 is nan for gamma < 1
                     out.append(record("sigmoid_focal_loss", zx, y, kw, "binary, extreme"))
-            for gp, gn, clip in ((0.0, 4.0, 0.05), (1.0, 4.0, 0.05), (0.5, 2.0, 0.2), (2.0, 1.0, 0.0)):
+            for gp, gn, clip in (
+                (0.0, 4.0, 0.05),
+                (1.0, 4.0, 0.05),
+                (0.5, 2.0, 0.2),
+                (2.0, 1.0, 0.0),
+            ):
                 kw = {"gamma_pos": gp, "gamma_neg": gn, "clip": clip, "reduction": red}
                 zz = np.clip(z, -12, 12)  # the official eps = 1e-8 clamp stays inactive
                 out.append(record("asymmetric_loss", zz, y, kw, "binary"))
