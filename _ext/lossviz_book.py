@@ -14,7 +14,8 @@
    built pages use: about 1.6 MB instead of the package's 21 MB. It is deliberately not in the
    book's own ``_static/`` folder, for which Jupyter Book adds a ``<script>`` tag per ``.js`` file.
 
-3. Accessibility: bibliography entries get the ARIA role ``listitem`` (``_fix_citation_roles``),
+3. Bibliography: TeX math in BibTeX titles is typeset (``_bibliography_math``).
+   Accessibility: bibliography entries get the ARIA role ``listitem`` (``_fix_citation_roles``),
    and ``static/lossviz-book.css`` holds the book's few style additions.
 
 4. Chapter links that cannot break the build. The introduction's table links every chapter, also
@@ -179,6 +180,32 @@ class PlannedChapterLinks(SphinxPostTransform):
                 )
 
 
+_BIB_MATH = re.compile(r"\$([^$]{1,200})\$")
+
+
+def _bibliography_math(app, doctree, docname) -> None:
+    """Typeset TeX math in rendered bibliography entries (e.g. a title with ``$\\ell_1$``).
+
+    pybtex leaves ``$...$`` from BibTeX titles as text; this turns it into math nodes, and tells
+    the math domain the page has equations so that MathJax is loaded there.
+    """
+    found = False
+    for citation in list(doctree.findall(nodes.citation)):
+        for text in list(citation.findall(nodes.Text)):
+            parts = _BIB_MATH.split(str(text))
+            if len(parts) == 1:
+                continue
+            new = [
+                nodes.math(part, part) if i % 2 else nodes.Text(part)
+                for i, part in enumerate(parts)
+                if part
+            ]
+            text.parent.replace(text, new)
+            found = True
+    if found:
+        app.env.get_domain("math").data["has_equations"][docname] = True
+
+
 def _intro_depends_on_chapters(app, doctree) -> None:
     """Re-read the root page when a planned chapter appears, so its link is made in a rebuild."""
     env = app.env
@@ -210,6 +237,7 @@ def setup(app):
     app.add_post_transform(PlannedChapterLinks)
     app.connect("doctree-read", _intro_depends_on_chapters)
     app.connect("html-page-context", _fix_citation_roles)
+    app.connect("doctree-resolved", _bibliography_math)
     app.connect("builder-inited", _add_static_dir)
     app.add_css_file("lossviz-book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

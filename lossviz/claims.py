@@ -90,12 +90,22 @@ def claim_identity(statement: str, lhs, rhs, *, assumptions: Callable | None = N
     """Check a symbolic identity ``lhs == rhs`` exactly with sympy (``simplify(lhs - rhs) == 0``)."""
     import sympy as sp
 
-    diff = sp.simplify(sp.sympify(lhs) - sp.sympify(rhs))
-    if diff != 0:
-        # A second, stronger attempt before failing: rewrite exponentials and cancel.
-        diff = sp.simplify(sp.cancel(sp.expand(sp.powsimp(diff.rewrite(sp.exp)))))
-    if diff != 0:
-        raise ClaimError(f"claim failed: {statement}: lhs - rhs simplifies to {diff}")
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        if not (isinstance(lhs, sp.MatrixBase) and isinstance(rhs, sp.MatrixBase)):
+            raise ClaimError(f"claim failed: {statement}: a matrix compared with a scalar")
+        if lhs.shape != rhs.shape:
+            raise ClaimError(f"claim failed: {statement}: shapes {lhs.shape} != {rhs.shape}")
+        pairs = list(zip(lhs, rhs, strict=True))
+    else:
+        pairs = [(lhs, rhs)]
+    for left, right in pairs:
+        diff = sp.simplify(left - right)
+        if diff != 0:
+            # A second, stronger attempt before failing: rewrite exponentials and cancel.
+            diff = sp.simplify(sp.cancel(sp.expand(sp.powsimp(diff.rewrite(sp.exp)))))
+        if diff != 0:
+            raise ClaimError(f"claim failed: {statement}: lhs - rhs simplifies to {diff}")
     return _record(statement, "sympy identity, exact")
 
 
@@ -126,7 +136,9 @@ def claim_grad(
         out[i] = (up - down) / (2 * h)
     err = float(np.max(np.abs(g - fd)))
     if not np.allclose(g, fd, rtol=rtol, atol=atol):
-        raise ClaimError(f"claim failed: {statement}: max |analytic - finite difference| = {err:.3g}")
+        raise ClaimError(
+            f"claim failed: {statement}: max |analytic - finite difference| = {err:.3g}"
+        )
     return _record(statement, f"central differences, h={h:g}, max abs error {err:.1e}")
 
 

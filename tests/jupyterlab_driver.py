@@ -286,12 +286,16 @@ _CELLS_JS = r"""
     stderr: [...cell.querySelectorAll(
       '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
     )].map(e => e.textContent.slice(0, 2000)),
-    // A widget that did not render: JupyterLab's error text, or the plain-text fallback of a
+    // Widgets that did not render: a view that threw (ipywidgets' error widget, "Click to show
+    // javascript error"), JupyterLab's "Error displaying widget", or the plain-text fallback of a
     // widget (or of a lossviz slider figure) shown instead of the widget.
-    broken_widgets: [...cell.querySelectorAll('.jp-OutputArea-output')]
-      .map(e => e.textContent.trim())
-      .filter(t => /Error displaying widget|^(VBox|HBox|Box)\(|^<lossviz slider figure/.test(t))
-      .map(t => t.slice(0, 300)),
+    broken_widgets: [
+      ...[...cell.querySelectorAll('.jupyter-widgets-error-widget')]
+        .map(e => 'a widget view failed (javascript error): ' + e.textContent.trim()),
+      ...[...cell.querySelectorAll('.jp-OutputArea-output')]
+        .map(e => e.textContent.trim())
+        .filter(t => /^Error displaying widget|^(VBox|HBox|Box)\(|^<lossviz slider figure/.test(t)),
+    ].map(t => t.slice(0, 300)),
   }));
 }
 """
@@ -516,6 +520,18 @@ def slider_latencies(
             first_changed = box.evaluate(_IMAGE_HASH_JS) != hash_before
         time.sleep(settle_s)  # let trailing messages (readouts) land before the next press
     return SliderResult(index, latencies, src_latencies, first_changed, values)
+
+
+def widget_error_details(page) -> list[str]:
+    """The messages of widget views that threw (ipywidgets shows them on a click)."""
+    details = []
+    errors = page.locator(".jp-NotebookPanel .jupyter-widgets-error-widget")
+    for i in range(errors.count()):
+        error = errors.nth(i)
+        error.scroll_into_view_if_needed()
+        error.click()
+        details.append(" ".join(error.inner_text().split())[:400])
+    return details
 
 
 def _at_max(handle) -> bool:

@@ -80,3 +80,15 @@ def test_claim_grad_against_finite_differences():
         lv.claim_grad("wrong gradient", f, bad, x)
     with pytest.raises(ClaimError, match="shape"):
         lv.claim_grad("wrong shape", f, lambda x: np.zeros(2), x)
+
+
+def test_claim_identity_on_matrices_compares_every_element():
+    z = sp.symbols("z", real=True)
+    m = sp.Matrix([[z, z**2], [1, sp.exp(z)]])
+    lv.claim_identity(
+        "d/dz of a matrix, elementwise", m.diff(z), sp.Matrix([[1, 2 * z], [0, sp.exp(z)]])
+    )
+    with pytest.raises(ClaimError, match="simplifies to"):
+        lv.claim_identity("one wrong element", m.diff(z), sp.Matrix([[1, 2 * z], [0, 0]]))
+    with pytest.raises(ClaimError, match="shapes"):
+        lv.claim_identity("shapes differ", m, sp.Matrix([z, 1]))
