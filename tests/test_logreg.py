@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn import datasets as sklearn_datasets
+from sklearn import linear_model
 
 import lossviz as lv
 from lossviz import logreg as L
@@ -20,7 +22,6 @@ WT, BT = np.array([0.5, -0.25]), 0.1
 
 @pytest.fixture(scope="module")
 def data():
-    sklearn_datasets = pytest.importorskip("sklearn.datasets")
     return sklearn_datasets.make_classification(200, 5, random_state=0)
 
 
@@ -126,7 +127,6 @@ def test_l1_gives_exact_zeros(data):
 
 
 def test_fit_matches_sklearn_l2(data):
-    linear_model = pytest.importorskip("sklearn.linear_model")
     X, y = data
     n = len(y)
     for lam in (1.0, 0.1, 0.01):
@@ -144,7 +144,6 @@ def test_fit_matches_sklearn_l2(data):
 
 
 def test_fit_matches_sklearn_l1_and_none(data):
-    linear_model = pytest.importorskip("sklearn.linear_model")
     X, y = data
     n = len(y)
     lam = 0.05

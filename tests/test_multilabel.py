@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn import metrics as sk_metrics
 
 from lossviz import multilabel as ml
-
-sk_metrics = pytest.importorskip("sklearn.metrics")
 
 
 def random_case(seed, n=200, c=5, ties=False):
