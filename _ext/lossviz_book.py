@@ -11,7 +11,7 @@
    there). The subset is ``tex-chtml.js`` (TeX input with the ams, newcommand, require, autoload
    and configmacros packages built in, CommonHTML output, the menu), the CHTML woff-v2 fonts, and
    only the TeX extensions that MathJax's autoload would fetch for the macros and environments the
-   built pages use: about 1.6 MB instead of the package's 21 MB. It is deliberately not in the
+   built pages use: 1.5 MB instead of the package's 21 MB. It is deliberately not in the
    book's own ``_static/`` folder, for which Jupyter Book adds a ``<script>`` tag per ``.js`` file.
 
 3. Bibliography: TeX math in BibTeX titles is typeset (``_bibliography_math``).

@@ -83,6 +83,13 @@ def _real(value: Any, what: str) -> float:
     return value
 
 
+# Off-screen but read by screen readers (the usual "visually hidden" pattern).
+_VISUALLY_HIDDEN = (
+    "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+    "clip:rect(0,0,0,0);white-space:nowrap;border:0;"
+)
+
+
 @dataclass(frozen=True)
 class Param:
     """One slider: ``num`` grid values from ``min`` to ``max`` (geometric if ``log``).
@@ -493,9 +500,15 @@ class SliderFigure:
     def _build_live(self) -> None:
         import ipywidgets as w
 
-        # ipywidgets.Image has no alt attribute: the description goes into its tooltip (title).
-        self.image = w.Image(value=self.renderer.png_fast(), format="png", tooltip=self.alt)
+        # ipywidgets.Image has no alt attribute, and a `tooltip` on a widget without a description
+        # breaks its view in ipywidgets 8.1 (issue #3860: "Cannot read properties of undefined").
+        # The text alternative goes into a visually hidden element announced with the figure.
+        self.image = w.Image(value=self.renderer.png_fast(), format="png")
         self.image.add_class("lossviz-image")
+        self._alt_widget = w.HTML(
+            value=f'<span class="lossviz-alt" style="{_VISUALLY_HIDDEN}">'
+            f"{html.escape(self.alt)}</span>"
+        )
         self.sliders = {}
         self._value_labels = {}
         rows = []
@@ -524,7 +537,7 @@ class SliderFigure:
             rows.append(w.HBox([slider, value_label]))
         self._readout_widget = w.HTML(value=self._readout_html(self.readout))
         self._readout_widget.add_class("lossviz-readout")
-        self.widget = w.VBox([self.image, *rows, self._readout_widget])
+        self.widget = w.VBox([self._alt_widget, self.image, *rows, self._readout_widget])
         self.widget.add_class("lossviz-live")
 
     @staticmethod

@@ -17,6 +17,18 @@ BOOK = Path(os.environ.get("LOSSVIZ_BOOK", ROOT))
 VENV_BIN = Path(sys.executable).parent
 
 
+#: Lines for the closing summary of the run (build time, screenshot folder, ...): tests append
+#: to it, and ``pytest_terminal_summary`` prints it even when output capture hides their prints.
+SITE_SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if SITE_SUMMARY:
+        terminalreporter.section("website")
+        for line in SITE_SUMMARY:
+            terminalreporter.write_line(line)
+
+
 def toc_docnames(toc_path: Path | None = None) -> list[str]:
     """Every page listed in a jb-book ``_toc.yml``, in reading order (docnames, no suffix)."""
     import yaml
@@ -70,4 +82,5 @@ def built_site(tmp_path_factory) -> Path:
     if proc.returncode != 0:
         pytest.fail(f"jupyter-book build failed (exit {proc.returncode}):\n{log[-6000:]}")
     print(f"\nbook built in {elapsed:.1f} s into {out}")
+    SITE_SUMMARY.append(f"book built (every notebook executed) in {elapsed:.1f} s into {out}")
     return out / "_build" / "html"

@@ -1,16 +1,17 @@
 """Drive a real JupyterLab with playwright, the way a reader uses the book's notebooks.
 
-``lab_server`` starts ``python -m jupyterlab`` (this virtual environment's Python, so the ``python3``
-kernel it starts is this environment's interpreter and imports ``lossviz``) on 127.0.0.1 at a free
-port with a random token, serving a folder of notebooks, with every Jupyter config/data/runtime/
-settings/workspace folder in a temporary directory so neither the reader's settings nor earlier
-runs leak in. The server never fetches news or update information. It is stopped by its own
-process id (its process group), even when a test step fails, and the port is checked closed.
+``lab_server`` starts ``.venv/bin/jupyter lab`` (this virtual environment's, so the ``python3``
+kernel it starts runs this environment's interpreter, which imports ``lossviz``) on 127.0.0.1 at a
+free port with a random token, serving a folder of notebooks. Every Jupyter config, data, runtime,
+settings and workspace folder lives in a temporary directory, so neither the reader's settings nor
+earlier runs leak in, and the server fetches no news or update information. It is stopped by its
+own process id (its process group) even when a test step fails, and the port is checked closed.
 
-``run_notebook`` opens one notebook in that server with a playwright page, runs all cells through
-the Run menu, waits until every cell has run and the kernel is idle, saves the notebook and reads
-the outputs back through the REST API. ``slider_latencies`` presses arrow keys on a live slider
-figure's slider handle and times each key press to the figure's new image in the browser.
+``run_notebook`` opens one notebook in that server in a playwright page, runs all cells through the
+Run menu and waits until every cell has run and the kernel is idle; it returns what each cell shows
+(prompt, tracebacks and stderr, live and static slider figures, widgets that failed to render).
+``slider_latencies`` presses arrow keys on a live slider figure's slider handle and times, in the
+page, each key press to the figure's new image.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import re
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -185,6 +185,15 @@ def _write_settings(home: Path) -> None:
         path.write_text(json.dumps(value, indent=1))
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM it if the test process dies without its finaliser."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
 def stop_server(server: LabServer, timeout: float = 20.0) -> None:
     """Stop the server by its own process id (its process group) and the kernels it started.
 
@@ -224,9 +233,8 @@ def lab_server(root: Path, home: Path, start_timeout: float = 90.0) -> Iterator[
     port, token = free_port(), secrets.token_hex(24)
     log_path = home / "jupyterlab.log"
     cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
+        str(Path(sys.executable).parent / "jupyter"),  # the reader's command: .venv/bin/jupyter lab
+        "lab",
         "--no-browser",
         "--ip=127.0.0.1",
         f"--port={port}",
@@ -245,6 +253,7 @@ def lab_server(root: Path, home: Path, start_timeout: float = 90.0) -> Iterator[
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped by its id, not by name
+            preexec_fn=_die_with_parent,
         )
     server = LabServer(proc, port, token, root, home, log_path)
     try:
@@ -393,7 +402,8 @@ def _wait_idle(page, server: LabServer, timeout: float) -> None:
 
 
 def run_notebook(page, server: LabServer, name: str, timeout: float = 120.0) -> NotebookRun:
-    """Open ``name`` (relative to the server's root) in a fresh workspace, Run All, wait, save."""
+    """Open ``name`` (relative to the server's root) in a fresh workspace, Run All, wait for the
+    kernel to finish; return what each cell shows."""
     timings = {}
     t0 = time.perf_counter()
     workspace = re.sub(r"[^A-Za-z0-9_-]", "-", Path(name).stem)
@@ -530,7 +540,8 @@ def widget_error_details(page) -> list[str]:
         error = errors.nth(i)
         error.scroll_into_view_if_needed()
         error.click()
-        details.append(" ".join(error.inner_text().split())[:400])
+        text = " ".join(error.inner_text().split())
+        details.append(re.sub(r"^\[Open Browser Console.*?message\]\s*", "", text)[:600])
     return details
 
 
@@ -540,11 +551,3 @@ def _at_max(handle) -> bool:
         return float(value) >= float(vmax)
     except (TypeError, ValueError):
         return False
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0..100), linear interpolation between order statistics."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    return statistics.quantiles(ordered, n=100, method="inclusive")[int(q) - 1]
