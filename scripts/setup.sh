@@ -44,8 +44,14 @@ else
   touch ".venv/.installed-$hash-$mode"
 fi
 
-# 3. The browser for the browser tests: Debian's Chromium (never a browser download at run time).
-if [ $want_test = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  apt_install chromium fonts-dejavu-core
+# 3. The browser for the browser tests: Debian's Chromium (never a browser download at run time),
+#    with a CJK font so that the screenshots show the Chinese text.
+if [ $want_test = 1 ]; then
+  missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  for pkg in fonts-dejavu-core fonts-wqy-microhei; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
 fi
 exit 0

@@ -13,7 +13,6 @@ import sys
 
 import nbformat
 import pytest
-
 from conftest import ROOT
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
