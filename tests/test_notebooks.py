@@ -77,7 +77,11 @@ def test_gate_fails_on_an_exception(tmp_path):
         nbformat.v4.new_code_cell("x = 1"),
         nbformat.v4.new_code_cell("raise RuntimeError('boom')"),
     ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = tmp_path / "raises.ipynb"
     nbformat.write(nb, path)
     proc = _run_gate(path)
@@ -88,8 +92,14 @@ def test_gate_fails_on_an_exception(tmp_path):
 def test_gate_passes_a_good_notebook(tmp_path):
     """The control for the two tests above: the same runner passes a notebook that works."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import lossviz as lv\nlv.claim('1 + 1 == 2', 1 + 1 == 2)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell("import lossviz as lv\nlv.claim('1 + 1 == 2', 1 + 1 == 2)")
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     path = tmp_path / "good.ipynb"
     nbformat.write(nb, path)
     proc = _run_gate(path)
