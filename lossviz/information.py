@@ -20,6 +20,7 @@ import numbers
 
 import numpy as np
 
+from . import _validation as V
 from .functional import sigmoid as _expit  # stable: exp(-|z|) never overflows
 
 __all__ = [
@@ -65,31 +66,9 @@ def _rel_entr(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------------- validation
-def _array(x, name: str, *, allow_empty: bool = False) -> np.ndarray:
-    """Convert to a float64 array; reject non-numeric, NaN/inf and (by default) empty input."""
-    if isinstance(x, (str, bytes)) or x is None:
-        raise TypeError(f"{name} must be a number or an array of numbers, got {type(x).__name__}")
-    try:
-        a = np.asarray(x)
-    except Exception as err:  # ragged lists etc.
-        raise TypeError(f"{name} must be an array of numbers: {err}") from err
-    if a.dtype == object or not (
-        np.issubdtype(a.dtype, np.number) or np.issubdtype(a.dtype, np.bool_)
-    ):
-        raise TypeError(f"{name} must be an array of numbers, got dtype {a.dtype}")
-    if np.issubdtype(a.dtype, np.complexfloating):
-        raise TypeError(f"{name} must be real, got dtype {a.dtype}")
-    a = a.astype(np.float64)
-    if a.size == 0 and not allow_empty:
-        raise ValueError(f"{name} must not be empty")
-    if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite (no NaN or inf)")
-    return a
-
-
-def _same_shape(a: np.ndarray, b: np.ndarray, na: str, nb: str) -> None:
-    if a.shape != b.shape:
-        raise ValueError(f"{na} and {nb} must have the same shape, got {a.shape} and {b.shape}")
+# Shared with lossviz.functional: finite float64 arrays, exact shape matches (no broadcasting).
+_array = V.as_array
+_same_shape = V.check_same_shape
 
 
 def _distribution(x, name: str) -> np.ndarray:
