@@ -15,13 +15,7 @@
    book's own ``_static/`` folder, for which Jupyter Book adds a ``<script>`` tag per ``.js`` file.
 
 3. Bibliography: TeX math in BibTeX titles is typeset (``_bibliography_math``).
-   Accessibility: bibliography entries get the ARIA role ``listitem`` (``_fix_citation_roles``),
-   and ``static/lossviz-book.css`` holds the book's few style additions.
-
-4. Chapter links that cannot break the build. The introduction's table links every chapter, also
-   ones still being written: a link from ``intro`` to a *planned* chapter (``PLANNED_CHAPTERS``)
-   that is not in the book yet renders as plain text instead of a broken-reference warning. Every
-   other unresolved reference still fails the ``-W`` build.
+   Accessibility: bibliography entries get the ARIA role ``listitem`` (``_fix_citation_roles``).
 """
 
 from __future__ import annotations
@@ -34,26 +28,13 @@ import shutil
 from pathlib import Path
 
 from docutils import nodes
-from sphinx import addnodes
 from sphinx.errors import ExtensionError
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 #: Environment variable read by ``lossviz.widgets``; the value selects the static display.
 BUILD_SIGNAL = "LOSSVIZ_DISPLAY"
-
-#: The book's chapters, in reading order (docnames). Only ``intro`` may link one that is missing.
-PLANNED_CHAPTERS = (
-    "chapters/smooth_l1",
-    "chapters/cross_entropy",
-    "chapters/multilabel",
-    "chapters/logistic_regression",
-)
-
-#: The book's style additions (static/lossviz-book.css).
-STATIC_DIR = Path(__file__).parent / "static"
 
 #: TeX extensions that tex-chtml.js already contains: never fetched, never copied.
 _BUILT_IN_TEX = {"ams", "newcommand", "noundefined", "require", "autoload", "configmacros"}
@@ -157,29 +138,6 @@ def copy_mathjax_subset(app, exc) -> None:
     )
 
 
-class PlannedChapterLinks(SphinxPostTransform):
-    """On the root page, render a link to a planned chapter that is not in the book yet as text.
-
-    Runs before MyST's reference resolver (priority 9), which would otherwise warn (and fail the
-    ``-W`` build) on the missing target. Links anywhere else, and to anything else, are untouched.
-    """
-
-    default_priority = 8
-    formats = ("html",)
-
-    def run(self, **kwargs) -> None:
-        if self.env.docname != self.config.root_doc:
-            return
-        for node in list(self.document.findall(addnodes.pending_xref)):
-            target = str(node.get("reftarget", "")).split("#")[0]
-            target = re.sub(r"\.(ipynb|md)$", "", target).lstrip("./")
-            if target in PLANNED_CHAPTERS and target not in self.env.found_docs:
-                text = node.astext()
-                node.replace_self(
-                    nodes.inline(text, f"{text} (in preparation)", classes=["lossviz-planned"])
-                )
-
-
 _BIB_MATH = re.compile(r"\$([^$]{1,200})\$")
 
 
@@ -206,14 +164,6 @@ def _bibliography_math(app, doctree, docname) -> None:
         app.env.get_domain("math").data["has_equations"][docname] = True
 
 
-def _intro_depends_on_chapters(app, doctree) -> None:
-    """Re-read the root page when a planned chapter appears, so its link is made in a rebuild."""
-    env = app.env
-    if env.docname == env.config.root_doc:
-        for chapter in PLANNED_CHAPTERS:
-            env.note_dependency(f"{chapter}.ipynb")
-
-
 def _fix_citation_roles(app, pagename, templatename, context, doctree) -> None:
     """Give bibliography entries the ARIA role their list needs.
 
@@ -226,18 +176,10 @@ def _fix_citation_roles(app, pagename, templatename, context, doctree) -> None:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
-def _add_static_dir(app) -> None:
-    app.config.html_static_path.append(str(STATIC_DIR))
-
-
 def setup(app):
     app.connect("config-inited", _set_build_signal)
     app.connect("config-inited", _check_mathjax_path)
     app.connect("build-finished", copy_mathjax_subset)
-    app.add_post_transform(PlannedChapterLinks)
-    app.connect("doctree-read", _intro_depends_on_chapters)
     app.connect("html-page-context", _fix_citation_roles)
     app.connect("doctree-resolved", _bibliography_math)
-    app.connect("builder-inited", _add_static_dir)
-    app.add_css_file("lossviz-book.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}
