@@ -54,6 +54,9 @@ __all__ = [
     "LogRegGradient",
     "logreg_gradient",
     "softmax_cross_entropy",
+    "NUMPY_MODULES",
+    "multilabel_soft_margin",
+    "multilabel_categorical_cross_entropy",
 ]
 
 
@@ -416,3 +419,60 @@ def softmax_cross_entropy(C: int = 3, target: int = 0):
     zs = sp.symbols(f"z_1:{C + 1}", real=True)
     ell = sp.log(sum(sp.exp(zk) for zk in zs)) - zs[target]
     return zs, ell, tuple(sp.diff(ell, zk) for zk in zs)
+
+
+def _multilabel_args(C, targets) -> tuple[int, ...]:
+    if isinstance(C, bool) or not isinstance(C, int) or C < 1:
+        raise ValueError(f"C must be a positive int, got {C!r}")
+    try:
+        t = tuple(int(v) for v in targets)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"targets must be a sequence of C labels in {{0, 1}}, got {targets!r}"
+        ) from err
+    if (
+        len(t) != C
+        or any(v not in (0, 1) for v in t)
+        or any(v != u for v, u in zip(t, targets, strict=True))
+    ):
+        raise ValueError(
+            f"targets must be a sequence of C = {C} labels in {{0, 1}}, got {targets!r}"
+        )
+    return t
+
+
+def multilabel_soft_margin(C: int = 3, targets=(1, 0, 0)):
+    """PyTorch's ``multilabel_soft_margin_loss`` for one sample with logits s_1..s_C::
+
+        ℓ = (1/C) Σ_c [y_c softplus(-s_c) + (1 - y_c) softplus(s_c)],   ∂ℓ/∂s_c = (σ(s_c) - y_c)/C
+
+    Returns ``(logits, loss, gradient)``: one binary cross-entropy per label, averaged. To
+    evaluate numerically: ``sympy.lambdify(logits, loss, lossviz.symbolic.NUMPY_MODULES)``.
+    """
+    t = _multilabel_args(C, targets)
+    ss = sp.symbols(f"s_1:{C + 1}", real=True)
+    ell = (
+        sum(yc * softplus(-sc) + (1 - yc) * softplus(sc) for sc, yc in zip(ss, t, strict=True)) / C
+    )
+    return ss, ell, tuple(sp.diff(ell, sc) for sc in ss)
+
+
+def multilabel_categorical_cross_entropy(C: int = 4, targets=(1, 0, 0, 0)):
+    """Su's multi-label categorical cross-entropy (ZLPR) for one sample with logits s_1..s_C::
+
+        ℓ = log(1 + Σ_{neg} e^{s_i}) + log(1 + Σ_{pos} e^{-s_j})
+
+    Returns ``(logits, loss, gradient)``; ∂ℓ/∂s_i = e^{s_i}/(1 + Σ_neg e^s) for a negative and
+    -e^{-s_j}/(1 + Σ_pos e^{-s}) for a positive. The threshold is 0: every positive logit is pushed
+    above 0 and every negative one below, relative to a constant logit 0.
+    """
+    t = _multilabel_args(C, targets)
+    ss = sp.symbols(f"s_1:{C + 1}", real=True)
+    neg = sum((sp.exp(sc) for sc, yc in zip(ss, t, strict=True) if yc == 0), sp.S.Zero)
+    pos = sum((sp.exp(-sc) for sc, yc in zip(ss, t, strict=True) if yc == 1), sp.S.Zero)
+    ell = sp.log(1 + neg) + sp.log(1 + pos)
+    return ss, ell, tuple(sp.diff(ell, sc) for sc in ss)
+
+
+#: Modules for ``sympy.lambdify`` that evaluate σ and softplus with the stable NumPy versions.
+NUMPY_MODULES = _NUMPY_MODULES

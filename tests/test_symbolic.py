@@ -192,3 +192,43 @@ def test_latex_and_api():
     assert S.loss("smooth_l1").numeric()(np.array([2.0]))[0] == 1.5
     assert set(S.LOSSES) == set(S.FUNCTIONAL)
     assert lv.symbolic is S
+
+
+@pytest.mark.parametrize(
+    ("name", "targets"),
+    [
+        ("multilabel_soft_margin_loss", (1, 0, 0)),
+        ("multilabel_soft_margin_loss", (0, 1, 1, 0)),
+        ("multilabel_categorical_cross_entropy", (1, 0, 0, 0)),
+        ("multilabel_categorical_cross_entropy", (0, 1, 1, 0, 1)),
+        ("multilabel_categorical_cross_entropy", (0, 0, 0)),
+    ],
+)
+def test_multilabel_symbolic_matches_functional(name, targets):
+    sym = {
+        "multilabel_soft_margin_loss": S.multilabel_soft_margin,
+        "multilabel_categorical_cross_entropy": S.multilabel_categorical_cross_entropy,
+    }[name]
+    ss, ell, grad = sym(len(targets), targets)
+    f = sp.lambdify(ss, ell, S.NUMPY_MODULES)
+    g = sp.lambdify(ss, grad, S.NUMPY_MODULES)
+    rng = np.random.default_rng(7)
+    fn, fn_grad = getattr(lv.functional, name), getattr(lv.functional, name + "_grad")
+    for _ in range(5):
+        s = rng.normal(scale=3.0, size=len(targets))
+        x, t = s[None, :], np.array(targets, dtype=float)[None, :]
+        np.testing.assert_allclose(f(*s), fn(x, t, reduction="sum"), rtol=1e-12)
+        np.testing.assert_allclose(g(*s), fn_grad(x, t, reduction="sum")[0], rtol=1e-10, atol=1e-15)
+
+
+def test_zlpr_value_from_the_brief():
+    """Su/ZLPR at s = [2, -1, 0.5, -3] with y = [1, 0, 0, 0] is 1.247428261068182 (brief, D ch.3)."""
+    ss, ell, _ = S.multilabel_categorical_cross_entropy(4, (1, 0, 0, 0))
+    value = float(ell.subs(dict(zip(ss, (2, -1, 0.5, -3), strict=True))))
+    assert value == pytest.approx(1.247428261068182, rel=1e-14)
+
+
+@pytest.mark.parametrize("bad", [(1, 0), (1, 2, 0), "abc", (0.5, 0, 1)])
+def test_multilabel_symbolic_rejects_bad_targets(bad):
+    with pytest.raises((ValueError, TypeError), match="targets"):
+        S.multilabel_categorical_cross_entropy(3, bad)
