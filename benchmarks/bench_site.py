@@ -97,9 +97,9 @@ def site_sizes(site: Path) -> dict[str, int]:
     }
 
 
-def build(source: Path, out: Path) -> float:
-    """``jupyter-book build`` as the test suite runs it; return the wall time in seconds."""
-    cmd = [
+def build_command(source: Path, out: Path, *extra: str) -> list[str]:
+    """The book build as the README's commands and the test suite run it: warnings are errors."""
+    return [
         str(VENV_BIN / "jupyter-book"),
         "build",
         str(source),
@@ -107,9 +107,14 @@ def build(source: Path, out: Path) -> float:
         str(out),
         "--warningiserror",
         "--keep-going",
+        *extra,
     ]
+
+
+def build(source: Path, out: Path) -> float:
+    """Build the book into ``out``; return the wall time in seconds."""
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(build_command(source, out), capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         sys.exit(f"build failed:\n{(proc.stdout + proc.stderr)[-4000:]}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -14,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The book that ``built_site`` builds and ``toc_docnames`` reads: this repository, or (development
 #: only) another copy of the book named by ``LOSSVIZ_BOOK``.
 BOOK = Path(os.environ.get("LOSSVIZ_BOOK", ROOT))
-VENV_BIN = Path(sys.executable).parent
 
 
 #: Lines for the closing summary of the run (build time, screenshot folder, ...): tests append
@@ -49,18 +49,22 @@ def toc_docnames(toc_path: Path | None = None) -> list[str]:
     return [n.removesuffix(".ipynb").removesuffix(".md") for n in names]
 
 
+def _load(name: str, path: Path):
+    """Import a module from a file outside the test folder (benchmarks/, _ext/)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+#: Budgets, page sizes and the build command, shared with benchmarks/bench_site.py.
+bench_site = _load("bench_site", ROOT / "benchmarks" / "bench_site.py")
+
+
 def jupyter_book_build(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run ``jupyter-book build`` with warnings as errors; return the finished process."""
-    cmd = [
-        str(VENV_BIN / "jupyter-book"),
-        "build",
-        str(source),
-        "--path-output",
-        str(out),
-        "--warningiserror",
-        "--keep-going",
-        *extra,
-    ]
+    cmd = bench_site.build_command(source, out, *extra)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
 
 

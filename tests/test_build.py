@@ -20,7 +20,7 @@ import textwrap
 
 import nbformat
 import pytest
-from conftest import BOOK, ROOT, SITE_SUMMARY, jupyter_book_build, toc_docnames
+from conftest import BOOK, SITE_SUMMARY, bench_site, jupyter_book_build, toc_docnames
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,6 @@ def _load(name: str, path):
     return module
 
 
-bench_site = _load("bench_site", ROOT / "benchmarks" / "bench_site.py")
 lossviz_book = _load("lossviz_book", BOOK / "_ext" / "lossviz_book.py")
 
 DOCNAMES = toc_docnames()
