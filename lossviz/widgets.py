@@ -53,6 +53,8 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from PIL import Image
 
+from ._validation import scalar as _real  # real, finite float; errors name the argument
+
 __all__ = [
     "DISPLAY_ENV",
     "FrameRenderer",
@@ -74,15 +76,6 @@ MAX_REBUILDS = 4
 # ---------------------------------------------------------------------------------------------
 # Parameters
 # ---------------------------------------------------------------------------------------------
-def _real(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{what} must be a real number, got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {value}")
-    return value
-
-
 # Off-screen but read by screen readers (the usual "visually hidden" pattern).
 _VISUALLY_HIDDEN = (
     "position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
