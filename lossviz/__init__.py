@@ -1,52 +1,113 @@
 """lossviz: the helper package of the book *Loss Functions, Interactively*.
 
-Exact, numerically stable losses and gradients with PyTorch's conventions (``lossviz.functional``),
-logistic regression with L1/L2 penalties (``lossviz.logreg``), the same losses as sympy expressions
-(``lossviz.symbolic``), the book's plotting style and slider figures that work both live in Jupyter
-and on the static website, and ``claim*`` functions that check the text's claims.
+The package by concept:
 
-The curated public API is re-exported here; everything else is private.
+* ``losses`` — the registry: every loss declared once (name, PyTorch name, parameters, value and
+  derivative, sympy form, colour); ``functional`` — the losses and gradients with PyTorch's
+  signatures, exact and numerically stable; ``symbolic`` — the same losses as sympy expressions;
+* ``information`` — entropy, cross-entropy, KL divergence and proper scoring rules;
+  ``output_units`` — sigmoid and softmax output units: losses in the logit, saturation, training;
+* ``optim`` — gradient descent, subgradient, proximal gradient and Newton over one
+  ``objective(theta) -> (f, g)`` protocol, and scipy's L-BFGS; ``logreg`` — logistic regression
+  with L1/L2 penalties (exact fits, objectives for ``optim``, the λ path); ``linear_model`` — a
+  linear multi-label model fitted with any multi-label loss;
+* ``estimation`` — robust location estimates and line fits; ``boxes`` — IoU and GIoU;
+  ``metrics`` — multi-label metrics and thresholds; ``datasets`` — seeded synthetic data sets;
+* ``style`` — the book's colours and matplotlib style; ``figures`` (``slider_figure``, ``Param``,
+  ``Choice``, ``Toggle``) — figures that work live in Jupyter and on the static site, and
+  ``figures.recipes`` for the figures the chapters share;
+* ``claim*`` — functions that check the text's claims.
+
+``import lossviz`` loads numpy and matplotlib's configuration only (the style's ``rcParams``
+apply on import); sympy, scipy, pyplot and the figure machinery load on first use of the module
+that needs them (PEP 562 module ``__getattr__``).
 """
 
-__version__ = "0.1.0"
+from __future__ import annotations
 
-from . import claims
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+
+from . import claims, functional, logreg, losses, style
 from .claims import ClaimError, claim, claim_close, claim_grad, claim_identity, claims_checked
+from .display import display_mode as _display_mode
+
+if _display_mode() == "static":  # the book build: plain figures display as crisp, responsive HTML
+    from .figures.picture import register as _register_figure_html
+
+    _register_figure_html()
+
+try:
+    __version__ = version("lossviz")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+# Submodules imported on first attribute access: they pull in sympy, scipy or the figure code.
+_LAZY_MODULES = frozenset(
+    {
+        "boxes",
+        "datasets",
+        "display",
+        "estimation",
+        "figures",
+        "information",
+        "linear_model",
+        "metrics",
+        "optim",
+        "output_units",
+        "symbolic",
+    }
+)
+# Names re-exported from a lazily imported submodule.
+_LAZY_NAMES = {
+    "Choice": "figures",
+    "Param": "figures",
+    "Toggle": "figures",
+    "slider_figure": "figures",
+}
 
 __all__ = [
+    "Choice",
     "ClaimError",
+    "Param",
+    "Toggle",
+    "__version__",
+    "boxes",
     "claim",
     "claim_close",
     "claim_grad",
     "claim_identity",
     "claims",
     "claims_checked",
+    "datasets",
+    "display",
+    "estimation",
+    "figures",
+    "functional",
+    "information",
+    "linear_model",
+    "logreg",
+    "losses",
+    "metrics",
+    "optim",
+    "output_units",
+    "slider_figure",
+    "style",
+    "symbolic",
 ]
 
-# --- numerics (functional, logreg, symbolic): owned by the numerics work ---
-from . import functional, logreg, symbolic  # noqa: E402
 
-__all__ += ["functional", "logreg", "symbolic"]
-# --- end numerics ---
+def __getattr__(name: str):
+    if name in _LAZY_MODULES:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module  # later look-ups skip this function
+        return module
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f".{_LAZY_NAMES[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-# --- figures (style, plotting, widgets): owned by the figures work ---
-from . import plotting, style, widgets  # noqa: E402  (importing style applies the book's rcParams)
-from .widgets import Param, slider_figure  # noqa: E402
 
-__all__ += ["Param", "plotting", "slider_figure", "style", "widgets"]
-# --- end figures ---
-
-# --- chapter helpers (robust, information, multilabel, regularization): one line each ---
-from . import information  # noqa: E402
-
-__all__ += ["information"]
-from . import multilabel  # noqa: E402
-
-__all__ += ["multilabel"]
-from . import robust  # noqa: E402
-
-__all__ += ["robust"]
-from . import regularization  # noqa: E402
-
-__all__ += ["regularization"]
-# --- end chapter helpers ---
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

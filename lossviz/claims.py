@@ -1,17 +1,21 @@
 """Claims the book's text makes, checked by code that runs in the notebook.
 
-Every sentence of a chapter that states a fact is followed by a cell that proves it with one of
-these functions. A false claim raises :class:`ClaimError` (an ``AssertionError``), so the notebook,
-the test command and the book build all fail. A true one displays a short "checked" line next to
-the sentence, and is counted, so that a chapter can print how many of its claims it verified.
+A sentence that states a computable fact (a value, an identity, a gradient, a library convention
+reproduced by ``lossviz``) is followed by a cell that checks it with one of these functions. A false
+claim raises :class:`ClaimError` (an ``AssertionError``), so the notebook, the test command and the
+book build all fail. A true one is recorded (a chapter can list what it verified) and shows one short
+line, "✓ statement (how it was checked)". In an IPython kernel every claim displays itself when it
+is checked, so a cell with several claims shows every line, in order; showing the returned
+:class:`Checked` again (as a cell's last value or with ``display``) adds no second copy.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -33,34 +37,72 @@ class ClaimError(AssertionError):
     """A claim of the text did not hold."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Checked:
-    """A verified claim; displays as one line in a notebook and on the site."""
+    """A verified claim: one line, "✓ statement (how)", in a notebook and on the site.
+
+    ``how`` says in plain words how it was checked ("checked with sympy", "finite differences",
+    "numeric, rtol 1e-12"); ``detail`` holds the measured error, shown as the line's tooltip.
+    """
 
     statement: str
     how: str
+    detail: str = ""
+    _shown: bool = field(default=False, repr=False)
 
     def _repr_html_(self) -> str:
+        title = f' title="{html.escape(self.detail)}"' if self.detail else ""
         return (
-            '<p class="lossviz-claim" role="note">'
-            '<span aria-hidden="true">&#10003;</span> <strong>Checked:</strong> '
+            f'<p class="lossviz-claim" role="note"{title}>'
+            '<span role="img" aria-label="Checked">&#10003;</span> '
             f"{html.escape(self.statement)} <small>({html.escape(self.how)})</small></p>"
         )
 
     def __repr__(self) -> str:
-        return f"✓ Checked: {self.statement} ({self.how})"
+        return f"✓ {self.statement} ({self.how})"
+
+    def _ipython_display_(self) -> None:
+        # IPython calls this instead of the formatters, for display() and for a cell's last value
+        # alike; showing each claim once keeps the auto-display in _record from being doubled.
+        if self._shown:
+            return
+        object.__setattr__(self, "_shown", True)
+        from IPython.display import display
+
+        display({"text/plain": repr(self), "text/html": self._repr_html_()}, raw=True)
 
 
-def _record(statement: str, how: str) -> Checked:
-    item = Checked(statement, how)
+def _ipython_shell():
+    """The running IPython shell (a notebook kernel), or None; never imports IPython itself."""
+    ipython = sys.modules.get("IPython")
+    get = getattr(ipython, "get_ipython", None)
+    return get() if get is not None else None
+
+
+def _record(statement: str, how: str, detail: str = "") -> Checked:
+    item = Checked(statement, how, detail)
     _REGISTRY.append(item)
+    if _ipython_shell() is not None:
+        item._ipython_display_()
     return item
 
 
-def claim(statement: str, condition: bool, how: str = "assert") -> Checked:
-    """Check a boolean condition; raise :class:`ClaimError` naming the claim if it is false."""
+def _tolerance(rtol: float, atol: float) -> str:
+    tol = f"rtol {rtol:g}" if rtol else ""
+    if atol:
+        tol = f"{tol}, atol {atol:g}" if tol else f"atol {atol:g}"
+    return tol or "exact"
+
+
+def claim(statement: str, condition: bool, how: str = "checked by computation") -> Checked:
+    """Check a boolean condition; raise :class:`ClaimError` naming the claim if it is false.
+
+    ``how`` names the check in plain words for the displayed line (e.g. "sympy, exact").
+    """
     if not isinstance(statement, str) or not statement:
         raise TypeError("statement must be a non-empty string")
+    if not isinstance(how, str) or not how:
+        raise TypeError("how must be a non-empty string")
     if not bool(condition):
         raise ClaimError(f"claim failed: {statement}")
     return _record(statement, how)
@@ -82,8 +124,11 @@ def claim_close(
     err = float(np.max(np.abs(a - e))) if a.size else 0.0
     scale = float(np.max(np.abs(e))) if e.size else 0.0
     rel = err / scale if scale else err
-    tol = f"rtol={rtol:.0e}" + (f", atol={atol:.0e}" if atol else "")
-    return _record(statement, f"numeric: max abs error {err:.1e}, relative {rel:.1e}; {tol}")
+    return _record(
+        statement,
+        f"numeric, {_tolerance(rtol, atol)}",
+        f"max abs error {err:.1e}, relative {rel:.1e}",
+    )
 
 
 def claim_identity(statement: str, lhs, rhs, *, assumptions: Callable | None = None) -> Checked:
@@ -106,7 +151,7 @@ def claim_identity(statement: str, lhs, rhs, *, assumptions: Callable | None = N
             diff = sp.simplify(sp.cancel(sp.expand(sp.powsimp(diff.rewrite(sp.exp)))))
         if diff != 0:
             raise ClaimError(f"claim failed: {statement}: lhs - rhs simplifies to {diff}")
-    return _record(statement, "sympy identity, exact")
+    return _record(statement, "checked with sympy, exact")
 
 
 def claim_grad(
@@ -139,7 +184,9 @@ def claim_grad(
         raise ClaimError(
             f"claim failed: {statement}: max |analytic - finite difference| = {err:.3g}"
         )
-    return _record(statement, f"central differences, h={h:g}, max abs error {err:.1e}")
+    return _record(
+        statement, "finite differences", f"central differences, h {h:g}, max abs error {err:.1e}"
+    )
 
 
 def claims_checked() -> list[Checked]:

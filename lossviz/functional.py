@@ -40,6 +40,16 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validation as V
+from .losses import _stable
+from .losses import get as _loss
+from .losses.logit import (
+    asl_kernel,
+    asl_kernel_grad,
+    bce_kernel,
+    bce_kernel_grad,
+    focal_kernel,
+    focal_kernel_grad,
+)
 
 __all__ = [
     "l1_loss",
@@ -71,53 +81,116 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------------------------
-# stable elementwise helpers
+# stable elementwise helpers (checked public versions of lossviz.losses._stable)
 # ----------------------------------------------------------------------------------------------
 def sigmoid(z):
     """Logistic function σ(z) = 1 / (1 + e^{-z}), evaluated without overflow for any finite z."""
-    z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))  # in (0, 1]: never overflows
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return _stable.sigmoid(V.as_array(z, "z"))
 
 
 def softplus(z):
-    """softplus(z) = log(1 + e^z) = -log σ(-z), via ``np.logaddexp(0, z)`` (no overflow)."""
-    return np.logaddexp(0.0, np.asarray(z, dtype=np.float64))
+    """softplus(z) = log(1 + e^z) = -log σ(-z) = max(z, 0) + log1p(e^{-|z|}) (no overflow)."""
+    return _stable.softplus(V.as_array(z, "z"))
 
 
 def log_softmax(z, axis: int = -1):
-    """log softmax(z) = z - logsumexp(z) along ``axis`` (max-shifted, no overflow)."""
-    z = np.asarray(z, dtype=np.float64)
-    m = np.max(z, axis=axis, keepdims=True)
-    return z - (m + np.log(np.sum(np.exp(z - m), axis=axis, keepdims=True)))
+    """log softmax(z) = (z - max z) - log Σ e^{z - max z} along ``axis`` (PyTorch's order: a large
+    common offset costs no accuracy; the log-sum is a log1p, exact for confident rows)."""
+    z = V.as_array(z, "z")
+    axis = V.integer(axis, "axis", min_value=-max(z.ndim, 1), max_value=max(z.ndim - 1, 0))
+    return _stable.log_softmax(z, axis=axis)
 
 
 def _pair(input, target, input_name: str = "input", target_name: str = "target"):
-    x = V.as_array(input, input_name)
-    y = V.as_array(target, target_name)
+    # no copies: nothing in this module writes into its inputs
+    x = V.as_array(input, input_name, copy=False)
+    y = V.as_array(target, target_name, copy=False)
     V.check_same_shape(x, y, input_name, target_name)
     return x, y
 
 
 # ----------------------------------------------------------------------------------------------
-# regression losses
+# regression losses: per-element kernels from the registry (lossviz.losses), residual r = x - y
 # ----------------------------------------------------------------------------------------------
+def _residual(input, target):
+    """Checked x, y and r = x - y, plus, where that difference overflows, the exact half-residual
+    x/2 - y/2 (else None). One finiteness pass: r is finite only if x and y are."""
+    x = V.as_array(input, "input", copy=False, finite=False)
+    y = V.as_array(target, "target", copy=False, finite=False)
+    V.check_same_shape(x, y, "input", "target")
+    with np.errstate(over="ignore", invalid="ignore"):
+        r = x - y
+    if V.all_finite(r):
+        return x, y, r, None, None
+    for arr, name in ((x, "input"), (y, "target")):
+        if not V.all_finite(arr):
+            raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    big = ~np.isfinite(r)
+    return x, y, r, np.where(big, x * 0.5 - y * 0.5, 0.0), big
+
+
+def _regression(name, input, target, reduction, params):
+    V.check_reduction(reduction)
+    L = _loss(name)
+    kw = L.check_params(**params)
+    x, y, r, half, big = _residual(input, target)
+    with np.errstate(over="ignore"):
+        loss = L.kernel(r, **kw)
+    if half is not None and name in ("smooth_l1", "huber"):
+        # beyond the float range the residual is in the linear part: ℓ = k (|r| - t/2) with
+        # (k, t) = (1, β) or (δ, δ), evaluated from |r|/2 so that a finite loss stays finite
+        k, t = (1.0, kw.get("beta", 0.0)) if name == "smooth_l1" else (kw["delta"],) * 2
+        with np.errstate(over="ignore"):
+            loss = np.where(big, 2.0 * (k * (np.abs(half) - 0.25 * t)), loss)
+    if name == "mse" and reduction != "none":
+        return _mse_reduce(x, y, loss, reduction)
+    if name == "l1" and half is not None and reduction != "none":
+        with np.errstate(over="ignore"):  # Σ|r| = 2 Σ|r/2|: finite whenever the result is
+            return np.float64(2.0 * V.reduce(np.abs(half + np.where(big, 0.0, 0.5 * r)), reduction))
+    return V.reduce(loss, reduction)
+
+
+def _mse_reduce(x, y, loss, reduction):
+    """Σ r² (or its mean) with a power-of-two rescaling where r² overflows but the result is finite."""
+    out = V.reduce(loss, reduction)
+    if np.isfinite(out):
+        return out
+    scale = 2.0 ** np.ceil(np.log2(max(np.max(np.abs(x)), np.max(np.abs(y)))))
+    rs = x / scale - y / scale  # exact scaling by a power of two
+    inner = V.reduce(rs * rs, reduction)
+    with np.errstate(over="ignore"):
+        return np.float64(scale * (scale * inner))
+
+
+def _regression_grad(name, input, target, reduction, params):
+    V.check_reduction(reduction)
+    L = _loss(name)
+    kw = L.check_params(**params)
+    x, y, r, half, big = _residual(input, target)
+    if name == "mse" and reduction == "mean":
+        # (2/n)·r rather than 2r/n: 2r may overflow where the mean's gradient is finite
+        c = 2.0 / x.size
+        g = c * r
+        if half is not None:
+            g = np.where(big, c * x - c * y, g)
+        return np.asarray(g)
+    with np.errstate(over="ignore"):
+        g = L.kernel_grad(r, **kw)
+    return V.reduce_grad(g, reduction, x.size)
+
+
 def l1_loss(input, target, *, reduction: str = "mean"):
     """L1 loss (``torch.nn.functional.l1_loss``): ℓ = |x - y|.
 
     Gradient: sign(x - y), with 0 at x = y (PyTorch's subgradient). ``"mean"`` divides by the
     number of elements.
     """
-    V.check_reduction(reduction)
-    x, y = _pair(input, target)
-    return V.reduce(np.abs(x - y), reduction)
+    return _regression("l1", input, target, reduction, {})
 
 
 def l1_loss_grad(input, target, *, reduction: str = "mean"):
     """d l1_loss / d input = sign(x - y) (0 where x = y), divided by n for ``"mean"``."""
-    V.check_reduction(reduction)
-    x, y = _pair(input, target)
-    return V.reduce_grad(np.sign(x - y), reduction, x.size)
+    return _regression_grad("l1", input, target, reduction, {})
 
 
 def mse_loss(input, target, *, reduction: str = "mean"):
@@ -125,16 +198,13 @@ def mse_loss(input, target, *, reduction: str = "mean"):
 
     Gradient: 2 (x - y). ``"mean"`` divides by the number of elements.
     """
-    V.check_reduction(reduction)
-    x, y = _pair(input, target)
-    return V.reduce((x - y) ** 2, reduction)
+    return _regression("mse", input, target, reduction, {})
 
 
 def mse_loss_grad(input, target, *, reduction: str = "mean"):
-    """d mse_loss / d input = 2 (x - y), divided by n for ``"mean"``."""
-    V.check_reduction(reduction)
-    x, y = _pair(input, target)
-    return V.reduce_grad(2.0 * (x - y), reduction, x.size)
+    """d mse_loss / d input = 2 (x - y), divided by n for ``"mean"`` (as (2/n)(x - y): finite
+    wherever the result is)."""
+    return _regression_grad("mse", input, target, reduction, {})
 
 
 def smooth_l1_loss(input, target, *, reduction: str = "mean", beta: float = 1.0):
@@ -148,23 +218,12 @@ def smooth_l1_loss(input, target, *, reduction: str = "mean", beta: float = 1.0)
     ``l1_loss``). Relation: ``huber_loss(delta=d) == d * smooth_l1_loss(beta=d)``; the linear part has
     slope 1 for any β (Huber's has slope δ).
     """
-    V.check_reduction(reduction)
-    beta = V.nonneg(beta, "beta")
-    x, y = _pair(input, target)
-    a = np.abs(x - y)
-    if beta == 0.0:
-        return V.reduce(a, reduction)
-    return V.reduce(np.where(a < beta, 0.5 * a * a / beta, a - 0.5 * beta), reduction)
+    return _regression("smooth_l1", input, target, reduction, {"beta": beta})
 
 
 def smooth_l1_loss_grad(input, target, *, reduction: str = "mean", beta: float = 1.0):
     """d smooth_l1_loss / d input = r/β for |r| < β, sign(r) otherwise (sign(0) = 0)."""
-    V.check_reduction(reduction)
-    beta = V.nonneg(beta, "beta")
-    x, y = _pair(input, target)
-    r = x - y
-    g = np.sign(r) if beta == 0.0 else np.where(np.abs(r) < beta, r / beta, np.sign(r))
-    return V.reduce_grad(g, reduction, x.size)
+    return _regression_grad("smooth_l1", input, target, reduction, {"beta": beta})
 
 
 def huber_loss(input, target, *, reduction: str = "mean", delta: float = 1.0):
@@ -176,20 +235,12 @@ def huber_loss(input, target, *, reduction: str = "mean", delta: float = 1.0):
     Gradient: r inside, δ·sign(r) outside. ``delta`` must be > 0. Equals
     ``delta * smooth_l1_loss(beta=delta)``; as δ → ∞ it tends to MSE/2, as δ → 0 to 0.
     """
-    V.check_reduction(reduction)
-    delta = V.positive(delta, "delta")
-    x, y = _pair(input, target)
-    a = np.abs(x - y)
-    return V.reduce(np.where(a < delta, 0.5 * a * a, delta * (a - 0.5 * delta)), reduction)
+    return _regression("huber", input, target, reduction, {"delta": delta})
 
 
 def huber_loss_grad(input, target, *, reduction: str = "mean", delta: float = 1.0):
     """d huber_loss / d input = r for |r| ≤ δ, δ·sign(r) otherwise."""
-    V.check_reduction(reduction)
-    delta = V.positive(delta, "delta")
-    x, y = _pair(input, target)
-    r = x - y
-    return V.reduce_grad(np.clip(r, -delta, delta), reduction, x.size)
+    return _regression_grad("huber", input, target, reduction, {"delta": delta})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -232,9 +283,7 @@ def binary_cross_entropy(input, target, *, weight=None, reduction: str = "mean")
         log_p = np.maximum(np.log(p), -100.0)
         log_1mp = np.maximum(np.log1p(-p), -100.0)
     loss = -(y * log_p + (1.0 - y) * log_1mp)
-    if w is not None:
-        loss = loss * w
-    return V.reduce(loss, reduction)
+    return V.reduce(loss, reduction, w)
 
 
 def binary_cross_entropy_grad(input, target, *, weight=None, reduction: str = "mean"):
@@ -273,11 +322,9 @@ def binary_cross_entropy_with_logits(
     """
     V.check_reduction(reduction)
     x, y, w, pw = _bcel_args(input, target, weight, pos_weight)
-    c = 1.0 if pw is None else pw
-    loss = c * y * softplus(-x) + (1.0 - y) * softplus(x)
-    if w is not None:
-        loss = loss * w
-    return V.reduce(loss, reduction)
+    with np.errstate(over="ignore"):  # c·y·softplus(-z) > float max only where the loss is
+        loss = bce_kernel(x, y, 1.0 if pw is None else pw)
+    return V.reduce(loss, reduction, w)
 
 
 def binary_cross_entropy_with_logits_grad(
@@ -286,9 +333,8 @@ def binary_cross_entropy_with_logits_grad(
     """d/dz binary_cross_entropy_with_logits = w [ (c·y + 1 - y) σ(z) - c·y ] (c = pos_weight)."""
     V.check_reduction(reduction)
     x, y, w, pw = _bcel_args(input, target, weight, pos_weight)
-    c = 1.0 if pw is None else pw
-    # (c y + 1 - y) σ(z) - c y written as (1 - y) σ(z) - c y σ(-z): no cancellation when σ(z) ≈ 1
-    g = (1.0 - y) * sigmoid(x) - c * y * sigmoid(-x)
+    # (c y + 1 - y) σ(z) - c y evaluated as (1 - y) σ(z) - c y σ(-z): no cancellation when σ ≈ 1
+    g = bce_kernel_grad(x, y, 1.0 if pw is None else pw)
     if w is not None:
         g = g * w
     return V.reduce_grad(g, reduction, x.size)
@@ -297,58 +343,73 @@ def binary_cross_entropy_with_logits_grad(
 # ----------------------------------------------------------------------------------------------
 # softmax cross-entropy
 # ----------------------------------------------------------------------------------------------
+def _class_rows(a: np.ndarray) -> np.ndarray:
+    """(C,) -> (1, C); (N, C, d1, ...) -> (N·d1·..., C): one row per sample and position."""
+    if a.ndim == 1:
+        return a[None, :]
+    return np.moveaxis(a, 1, -1).reshape(-1, a.shape[1])
+
+
+def _from_rows(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Inverse of :func:`_class_rows` for an array shaped like the input."""
+    if len(shape) == 1:
+        return g[0]
+    moved = (shape[0],) + shape[2:] + (shape[1],)
+    return np.moveaxis(g.reshape(moved), -1, 1)
+
+
+def _check_class_input(x: np.ndarray, name: str = "input") -> None:
+    if x.ndim == 0:
+        raise ValueError(f"{name} must have shape (N, C), (N, C, d1, ...) or (C,), got ()")
+
+
 def _ce_prepare(input, target, weight, label_smoothing, ignore_index):
-    """Validate; return logits (N, C), effective weighted targets (N, C), the mean's denominator,
-    a flag for a 1-D input and the output shape of ``"none"``."""
-    x = V.as_array(input, "input")
-    if x.ndim not in (1, 2):
-        raise ValueError(f"input must have shape (N, C) or (C,), got {x.shape}")
+    """Validate; return logits as rows (M, C), weighted targets (M, C) (None for plain class
+    indices: the fast path), the indices and kept rows (or None), the mean's denominator, the
+    output shape of ``"none"`` and the input's shape."""
+    x = V.as_array(input, "input", copy=False)
+    _check_class_input(x)
     eps = V.in_range(label_smoothing, "label_smoothing", 0.0, 1.0)
-    if isinstance(ignore_index, bool) or not isinstance(ignore_index, (int, np.integer)):
-        raise TypeError(f"ignore_index must be an int, got {type(ignore_index).__name__}")
-    unbatched = x.ndim == 1
-    x2 = x[None, :] if unbatched else x
-    n, c = x2.shape
+    ignore_index = V.integer(ignore_index, "ignore_index")
+    c = x.shape[-1] if x.ndim == 1 else x.shape[1]
+    out_shape = () if x.ndim == 1 else (x.shape[0],) + x.shape[2:]
+    x2 = _class_rows(x)
     w = (
         np.ones(c)
         if weight is None
         else V.broadcast_weight(weight, "weight", (c,), last_dim_only=True)
     )
-    t = V.as_array(target, "target")
+    t = V.as_array(target, "target", copy=False)
     if t.shape == x.shape:  # class probabilities
+        if ignore_index >= 0:
+            raise ValueError(
+                f"ignore_index is not supported with class-probability targets, got "
+                f"ignore_index={ignore_index} (PyTorch raises too; use a negative value)"
+            )
         V.check_in_unit_interval(t, "target", "class probabilities")
-        t2 = t[None, :] if unbatched else t
+        t2 = _class_rows(t)
         sums = t2.sum(axis=1)
         if np.any(np.abs(sums - 1.0) > 1e-6):
             raise ValueError(
-                "target with shape (N, C) holds class probabilities and each row must sum to 1 "
-                f"(tolerance 1e-6), got a row summing to {sums[np.argmax(np.abs(sums - 1))]!r}"
+                "target holding class probabilities must sum to 1 over the classes "
+                f"(tolerance 1e-6), got a sum of {sums[np.argmax(np.abs(sums - 1))]!r}"
             )
         q = (1.0 - eps) * t2 + eps / c
-        denom = float(n)
-        keep = np.ones(n, dtype=bool)
-    elif t.shape == x.shape[:-1]:  # class indices
-        t1 = np.atleast_1d(t)
-        if np.any(t1 != np.round(t1)):
-            raise ValueError(
-                f"target class indices must be integers, got {t1[t1 != np.round(t1)][0]!r}"
-            )
-        idx = t1.astype(np.int64)
-        keep = idx != ignore_index
-        if np.any((idx[keep] < 0) | (idx[keep] >= c)):
-            bad = idx[keep][(idx[keep] < 0) | (idx[keep] >= c)][0]
-            raise ValueError(f"target class indices must be in [0, {c - 1}], got {bad}")
-        q = np.zeros((n, c))
+        return x2, q * w, None, x2.shape[0], out_shape, x.shape
+    if t.shape == out_shape:  # class indices
+        t1 = t.reshape(-1)
+        idx = V.class_indices(t1, "target", c, ignore_index=ignore_index)
+        keep = t1 != ignore_index
+        if weight is None and eps == 0.0:  # one-hot targets: no dense (M, C) target needed
+            return x2, None, (idx, keep), float(np.count_nonzero(keep)), out_shape, x.shape
+        q = np.zeros(x2.shape)
         q[np.flatnonzero(keep), idx[keep]] = 1.0
         q[keep] = (1.0 - eps) * q[keep] + eps / c
-        denom = float(np.sum(w[idx[keep]]))
-    else:
-        expected = "()" if unbatched else f"({n},)"
-        raise ValueError(
-            f"target must have shape {expected} (class indices) or {x.shape} (class probabilities), "
-            f"got {t.shape}"
-        )
-    return x2, q * w, denom, keep, unbatched
+        return x2, q * w, None, float(np.sum(w[idx[keep]])), out_shape, x.shape
+    raise ValueError(
+        f"target must have shape {out_shape} (class indices) or {x.shape} (class "
+        f"probabilities), got {t.shape}"
+    )
 
 
 def _ce_denominator(denom, reduction):
@@ -358,6 +419,21 @@ def _ce_denominator(denom, reduction):
             "ignored or has weight 0 (PyTorch would return nan)"
         )
     return denom
+
+
+def _ce_rows(x2, wq, onehot):
+    """ℓ per row = Σ_c wq_c (lse - d_c) ≥ 0, with the halves taken first so that z - max z cannot
+    overflow (e.g. logits 1e308 and -1e308 in one row). One-hot targets: lse - d_y (d_y overflows
+    only where the exact loss exceeds the float range)."""
+    d, lse = _stable.shifted_logits(x2, axis=1)
+    if onehot is not None:
+        idx, keep = onehot
+        d_y = d[np.arange(d.shape[0]), idx]
+        return np.where(keep, lse[:, 0] - d_y, 0.0)
+    m = np.max(x2, axis=1, keepdims=True)
+    half = 0.5 * lse - (0.5 * x2 - 0.5 * m)  # (lse - d)/2, finite and >= 0
+    with np.errstate(over="ignore"):
+        return 2.0 * np.sum(wq * half, axis=1)
 
 
 def cross_entropy(
@@ -371,8 +447,11 @@ def cross_entropy(
 ):
     """Softmax cross-entropy on logits (``torch.nn.functional.cross_entropy``).
 
-    ``input``: logits of shape (N, C) (or (C,) for one sample). ``target``: class indices of shape
-    (N,) (integers, or integer-valued floats) or class probabilities of shape (N, C) (rows sum to 1).
+    ``input``: logits of shape (N, C), (N, C, d1, d2, ...) (class axis 1, e.g. segmentation) or
+    (C,) for one sample. ``target``: class indices of shape (N,) / (N, d1, ...) / () (integers, or
+    integer-valued floats) or class probabilities shaped like ``input`` (summing to 1 over the
+    classes; ``ignore_index`` ≥ 0 is then an error, as in PyTorch). ``"none"`` returns shape
+    (N,) / (N, d1, ...) / () (a 0-d ndarray for one sample).
     With ε = ``label_smoothing`` the target becomes q = (1 - ε)·target + ε/C, and with class weights
     w (shape (C,))::
 
@@ -380,21 +459,26 @@ def cross_entropy(
 
     ``"mean"``: for index targets Σ_n ℓ_n / Σ_n w_{y_n} (a weighted mean; entries equal to
     ``ignore_index`` are left out of both sums); for probability targets Σ_n ℓ_n / N.
-    log-softmax is computed by log-sum-exp (finite for any finite logits).
+    Each ℓ_n is evaluated as Σ_c w_c q_c (lse - d_c) with d = z - max z and
+    lse = log1p(Σ_{c ≠ argmax} e^{d_c}): a sum of non-negative terms, exact to rounding for any
+    finite logits (also 1e308 and -1e308 in one row) and for tiny losses of confident samples.
 
     Gradient: d ℓ_n / d z_n = (Σ_c w_c q_{n,c})·softmax(z_n) - w ⊙ q_n; without weights and
     smoothing, softmax(z_n) - onehot(y_n).
     """
     V.check_reduction(reduction)
-    x, wq, denom, keep, unbatched = _ce_prepare(
+    x2, wq, onehot, denom, out_shape, _ = _ce_prepare(
         input, target, weight, label_smoothing, ignore_index
     )
-    loss = -np.sum(wq * log_softmax(x, axis=1), axis=1)
+    loss = _ce_rows(x2, wq, onehot)
     if reduction == "none":
-        return loss[0] if unbatched else loss
+        return loss.reshape(out_shape)
+    with np.errstate(over="ignore"):
+        total = np.sum(loss)
     if reduction == "sum":
-        return np.float64(loss.sum())
-    return np.float64(loss.sum() / _ce_denominator(denom, reduction))
+        return np.float64(total)
+    d = _ce_denominator(denom, reduction)
+    return np.float64(total / d if np.isfinite(total) else np.sum(loss / d))
 
 
 def cross_entropy_grad(
@@ -407,34 +491,42 @@ def cross_entropy_grad(
     label_smoothing: float = 0.0,
 ):
     """d cross_entropy / d logits = (Σ_c w_c q_c)·softmax(z) - w ⊙ q per row (see
-    :func:`cross_entropy`), divided by the same denominator as the loss for ``"mean"``."""
+    :func:`cross_entropy`), divided by the same denominator as the loss for ``"mean"``; shaped
+    like ``input``."""
     V.check_reduction(reduction)
-    x, wq, denom, keep, unbatched = _ce_prepare(
+    x2, wq, onehot, denom, _, shape = _ce_prepare(
         input, target, weight, label_smoothing, ignore_index
     )
-    s = np.exp(log_softmax(x, axis=1))
-    # g = W s - wq (W = Σ_c wq_c) evaluated as s (W - wq) - wq (1 - s), with 1 - s of the largest
-    # probability summed from the others: softmax - onehot keeps its relative accuracy when one
-    # class dominates (1 - s would round to 0 there).
-    one_minus_s = 1.0 - s
-    top = np.argmax(s, axis=1)
+    d, lse = _stable.shifted_logits(x2, axis=1)
+    s = np.exp(d - lse)
     rows = np.arange(s.shape[0])
-    others = s.copy()
-    others[rows, top] = 0.0
-    one_minus_s[rows, top] = others.sum(axis=1)
-    g = s * (wq.sum(axis=1, keepdims=True) - wq) - wq * one_minus_s
+    if onehot is not None:
+        # softmax - onehot, with 1 - s_y summed from the other classes (no cancellation)
+        idx, keep = onehot
+        g = s
+        g[rows, idx] = 0.0
+        g[rows, idx] = -g.sum(axis=1)
+        g[~keep] = 0.0
+    else:
+        # g = W s - wq (W = Σ_c wq_c) evaluated as s (W - wq) - wq (1 - s), with 1 - s of the
+        # largest probability summed from the others: relative accuracy when one class dominates
+        one_minus_s = 1.0 - s
+        top = np.argmax(s, axis=1)
+        others = s.copy()
+        others[rows, top] = 0.0
+        one_minus_s[rows, top] = others.sum(axis=1)
+        g = s * (wq.sum(axis=1, keepdims=True) - wq) - wq * one_minus_s
     if reduction == "mean":
         g = g / _ce_denominator(denom, reduction)
-    return g[0] if unbatched else g
+    return np.asarray(_from_rows(g, shape))
 
 
 # ----------------------------------------------------------------------------------------------
-# multi-label losses
+# multi-label losses (class axis: the last for (C,), axis 1 otherwise, as in PyTorch)
 # ----------------------------------------------------------------------------------------------
 def _multilabel_args(input, target, *, binary_target: bool):
     x, y = _pair(input, target)
-    if x.ndim not in (1, 2):
-        raise ValueError(f"input must have shape (N, C) or (C,), got {x.shape}")
+    _check_class_input(x)
     if binary_target:
         V.check_binary(y, "target")
     else:
@@ -442,74 +534,75 @@ def _multilabel_args(input, target, *, binary_target: bool):
     return x, y
 
 
-def _per_sample(loss_2d_or_1d, x, reduction):
-    """Reduce per-sample losses (shape (N,) or ()) with PyTorch's semantics."""
-    if reduction == "none":
-        return loss_2d_or_1d
-    if reduction == "sum":
-        return np.float64(np.sum(loss_2d_or_1d))
-    return np.float64(np.mean(loss_2d_or_1d))
+def _class_axis(x) -> int:
+    return 0 if x.ndim == 1 else 1
 
 
-def _n_samples(x):
-    return 1 if x.ndim == 1 else x.shape[0]
+def _n_samples(x) -> int:
+    """How many per-sample losses there are: x.size / C."""
+    return x.size // x.shape[_class_axis(x)]
+
+
+def _class_weight(weight, x):
+    if weight is None:
+        return None
+    if x.ndim > 2:
+        raise ValueError(
+            f"weight is not supported for inputs with more than 2 dimensions (got {x.shape}): "
+            "PyTorch broadcasts it along the last axis there, not along the classes"
+        )
+    return V.broadcast_weight(weight, "weight", x.shape, last_dim_only=True)
 
 
 def multilabel_soft_margin_loss(input, target, *, weight=None, reduction: str = "mean"):
     """Multi-label one-vs-all loss (``torch.nn.functional.multilabel_soft_margin_loss``).
 
-    Per sample (logits z, targets y of shape (N, C) or (C,); ``"none"`` returns shape (N,))::
+    Per sample (logits z, targets y of shape (N, C), (N, C, d1, ...) with the class axis 1, or
+    (C,); ``"none"`` returns shape (N,), (N, d1, ...) or a 0-d ndarray)::
 
         ℓ_n = (1/C) Σ_c w_c [ y_c softplus(-z_c) + (1 - y_c) softplus(z_c) ]
 
     i.e. the per-class BCE-with-logits averaged over classes: with ``weight`` (shape (C,)) the sum
-    is divided by **C, not Σw** (PyTorch). ``"mean"`` averages over samples; without weights this
+    is divided by **C, not Σw** (PyTorch). ``weight`` with inputs of more than two dimensions
+    raises ``ValueError``: PyTorch broadcasts it along the *last* axis there, not the classes. ``"mean"`` averages over samples; without weights this
     equals ``binary_cross_entropy_with_logits(z, y)`` (mean over N·C). No ``pos_weight``.
 
     Gradient: w_c (σ(z_c) - y_c) / C (divided by N for ``"mean"``).
     """
     V.check_reduction(reduction)
     x, y = _multilabel_args(input, target, binary_target=False)
-    c = x.shape[-1]
-    elem = y * softplus(-x) + (1.0 - y) * softplus(x)
-    if weight is not None:
-        elem = elem * V.broadcast_weight(weight, "weight", x.shape, last_dim_only=True)
-    return _per_sample(elem.sum(axis=-1) / c, x, reduction)
+    w = _class_weight(weight, x)
+    elem = bce_kernel(x, y)
+    if w is not None:
+        elem = elem * w
+    ax = _class_axis(x)
+    with np.errstate(over="ignore"):
+        per_sample = elem.sum(axis=ax) / x.shape[ax]
+    if not np.all(np.isfinite(per_sample)):  # Σ overflowed: average as Σ (ℓ_c / C) instead
+        per_sample = (elem / x.shape[ax]).sum(axis=ax)
+    return V.reduce(per_sample, reduction)
 
 
 def multilabel_soft_margin_loss_grad(input, target, *, weight=None, reduction: str = "mean"):
     """d multilabel_soft_margin_loss / d z = w_c (σ(z_c) - y_c) / C (÷ N for ``"mean"``)."""
     V.check_reduction(reduction)
     x, y = _multilabel_args(input, target, binary_target=False)
-    g = ((1.0 - y) * sigmoid(x) - y * sigmoid(-x)) / x.shape[-1]  # σ(z) - y, no cancellation
-    if weight is not None:
-        g = g * V.broadcast_weight(weight, "weight", x.shape, last_dim_only=True)
+    w = _class_weight(weight, x)
+    g = bce_kernel_grad(x, y) / x.shape[_class_axis(x)]  # σ(z) - y, no cancellation
+    if w is not None:
+        g = g * w
     return V.reduce_grad(g, reduction, _n_samples(x))
 
 
 def _focal_args(inputs, targets, alpha, gamma):
     x, y = _pair(inputs, targets, "inputs", "targets")
     V.check_in_unit_interval(y, "targets", "targets")
-    alpha = V.scalar(alpha, "alpha")
-    if alpha > 1:
-        raise ValueError(
-            f"alpha must be <= 1 (a negative alpha disables the weighting), got {alpha!r}"
-        )
-    gamma = V.nonneg(gamma, "gamma")
-    return x, y, alpha, gamma
-
-
-def _focal_parts(x, y, alpha):
-    """Return ce, m = 1 - p_t (computed without cancellation), σ(z), σ(-z) and alpha_t."""
-    sp, sn = sigmoid(x), sigmoid(-x)
-    ce = y * softplus(-x) + (1.0 - y) * softplus(x)
-    m = y * sn + (1.0 - y) * sp  # = 1 - p_t with p_t = p y + (1 - p)(1 - y)
-    a_t = alpha * y + (1.0 - alpha) * (1.0 - y) if alpha >= 0 else np.ones_like(x)
-    return ce, m, sp, sn, a_t
+    kw = _loss("focal").check_params(alpha=alpha, gamma=gamma)
+    return x, y, kw
 
 
 def sigmoid_focal_loss(
-    inputs, targets, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "none"
+    inputs, targets, *, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "none"
 ):
     """Sigmoid focal loss (Lin et al. 2017) in ``torchvision.ops.sigmoid_focal_loss``'s convention.
 
@@ -519,53 +612,34 @@ def sigmoid_focal_loss(
 
     ``alpha < 0`` disables the α_t factor (torchvision). Default ``reduction="none"``; ``"mean"``
     averages over all elements. 1 - p_t is evaluated as y σ(-z) + (1 - y) σ(z) (no cancellation).
-    Argument names ``inputs``/``targets`` are torchvision's.
+    Argument names ``inputs``/``targets`` are torchvision's; ``alpha``, ``gamma`` and
+    ``reduction`` are keyword-only here (torchvision also accepts them by position), like every
+    argument after (input, target) in this module: ``sigmoid_focal_loss(z, y, 2.0)`` meaning
+    γ = 2 would silently set α = 2 in torchvision.
 
     Gradient, with m = 1 - p_t and ce the BCE term::
 
         dℓ/dz = α_t [ (σ(z) - y) m^γ + γ ce m^{γ-1} (1 - 2y) σ(z) σ(-z) ]
     """
     V.check_reduction(reduction)
-    x, y, alpha, gamma = _focal_args(inputs, targets, alpha, gamma)
-    ce, m, _, _, a_t = _focal_parts(x, y, alpha)
-    return V.reduce(a_t * ce * m**gamma, reduction)
+    x, y, kw = _focal_args(inputs, targets, alpha, gamma)
+    return V.reduce(focal_kernel(x, y, **kw), reduction)
 
 
 def sigmoid_focal_loss_grad(
-    inputs, targets, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "none"
+    inputs, targets, *, alpha: float = 0.25, gamma: float = 2.0, reduction: str = "none"
 ):
     """d sigmoid_focal_loss / d inputs (see :func:`sigmoid_focal_loss` for the formula)."""
     V.check_reduction(reduction)
-    x, y, alpha, gamma = _focal_args(inputs, targets, alpha, gamma)
-    ce, m, sp, sn, a_t = _focal_parts(x, y, alpha)
-    mg = m**gamma
-    # γ m^{γ-1} σσ' written as γ m^γ (σ(z)σ(-z)/m): finite for γ < 1; where m underflows to 0 the
-    # term is 0 (its limit), since m^γ → 0 (γ > 0) or γ = 0.
-    safe_m = np.where(m > 0, m, 1.0)
-    focus = np.where(m > 0, gamma * mg * (sp * sn / safe_m), 0.0)
-    g = a_t * (((1.0 - y) * sp - y * sn) * mg + ce * focus * (1.0 - 2.0 * y))
-    return V.reduce_grad(g, reduction, x.size)
+    x, y, kw = _focal_args(inputs, targets, alpha, gamma)
+    return V.reduce_grad(focal_kernel_grad(x, y, **kw), reduction, x.size)
 
 
 def _asl_args(input, target, gamma_pos, gamma_neg, clip):
     x, y = _pair(input, target)
     V.check_binary(y, "target")  # ASL is defined for 0/1 labels (soft labels mix γ+ and γ-)
-    gp = V.nonneg(gamma_pos, "gamma_pos")
-    gn = V.nonneg(gamma_neg, "gamma_neg")
-    clip = V.in_range(clip, "clip", 0.0, 1.0, hi_open=True)
-    return x, y, gp, gn, clip
-
-
-def _asl_parts(x, clip):
-    """p, 1-p, p_m = max(p - clip, 0), and -log(1 - p_m), all without cancellation."""
-    p, q = sigmoid(x), sigmoid(-x)
-    if clip == 0.0:
-        pm = p
-        nl = softplus(x)  # -log(1 - p) = -log σ(-z)
-    else:
-        pm = np.maximum(p - clip, 0.0)
-        nl = -np.log1p(-pm)  # 1 - p_m >= clip > 0
-    return p, q, pm, nl
+    kw = _loss("asl").check_params(gamma_pos=gamma_pos, gamma_neg=gamma_neg, clip=clip)
+    return x, y, kw
 
 
 def asymmetric_loss(
@@ -597,10 +671,8 @@ def asymmetric_loss(
                 + (1 - y) p (1 - p) [ p_m^{γ-} / (1 - p_m) + γ- p_m^{γ- - 1} (-log(1 - p_m)) ]   (p > m)
     """
     V.check_reduction(reduction)
-    x, y, gp, gn, clip = _asl_args(input, target, gamma_pos, gamma_neg, clip)
-    p, q, pm, nl = _asl_parts(x, clip)
-    loss = y * q**gp * softplus(-x) + (1.0 - y) * pm**gn * nl
-    return V.reduce(loss, reduction)
+    x, y, kw = _asl_args(input, target, gamma_pos, gamma_neg, clip)
+    return V.reduce(asl_kernel(x, y, **kw), reduction)
 
 
 def asymmetric_loss_grad(
@@ -614,17 +686,8 @@ def asymmetric_loss_grad(
 ):
     """d asymmetric_loss / d input (the true derivative; see :func:`asymmetric_loss`)."""
     V.check_reduction(reduction)
-    x, y, gp, gn, clip = _asl_args(input, target, gamma_pos, gamma_neg, clip)
-    p, q, pm, nl = _asl_parts(x, clip)
-    g_pos = -(q**gp) * (q + gp * p * softplus(-x))
-    active = pm > 0
-    safe_pm = np.where(active, pm, 1.0)
-    # (1 - p) / (1 - p_m) = σ(-z) / (σ(-z) + clip) on the active set, evaluated without 1 - p_m
-    ratio = q / (q + clip) if clip > 0 else np.ones_like(q)
-    # γ p_m^{γ-1}(-log(1-p_m)) written as γ p_m^γ · (-log(1-p_m)/p_m): finite for γ < 1
-    g_neg = np.where(active, p * pm**gn * (ratio + gn * q * (nl / safe_pm)), 0.0)
-    g = y * g_pos + (1.0 - y) * g_neg
-    return V.reduce_grad(g, reduction, x.size)
+    x, y, kw = _asl_args(input, target, gamma_pos, gamma_neg, clip)
+    return V.reduce_grad(asl_kernel_grad(x, y, **kw), reduction, x.size)
 
 
 def multilabel_categorical_cross_entropy(input, target, *, reduction: str = "mean"):
@@ -642,27 +705,42 @@ def multilabel_categorical_cross_entropy(input, target, *, reduction: str = "mea
     """
     V.check_reduction(reduction)
     x, y = _multilabel_args(input, target, binary_target=True)
-    neg, pos = _zlpr_terms(x, y)
-    return _per_sample(neg[0] + pos[0], x, reduction)
+    ax = _class_axis(x)
+    neg, pos = _zlpr_terms(np.moveaxis(x, ax, -1), np.moveaxis(y, ax, -1))
+    return V.reduce(neg[0] + pos[0], reduction)
 
 
 def multilabel_categorical_cross_entropy_grad(input, target, *, reduction: str = "mean"):
     """d multilabel_categorical_cross_entropy / d s (see there), ÷ N for ``"mean"``."""
     V.check_reduction(reduction)
     x, y = _multilabel_args(input, target, binary_target=True)
-    (_, soft_neg), (_, soft_pos) = _zlpr_terms(x, y)
-    return V.reduce_grad(soft_neg - soft_pos, reduction, _n_samples(x))
+    ax = _class_axis(x)
+    (_, soft_neg), (_, soft_pos) = _zlpr_terms(np.moveaxis(x, ax, -1), np.moveaxis(y, ax, -1))
+    return V.reduce_grad(np.moveaxis(soft_neg - soft_pos, -1, ax), reduction, _n_samples(x))
 
 
 def _zlpr_terms(x, y):
     """For u = s on negatives and u = -s on positives: (log(1 + Σ e^u), e^u / (1 + Σ e^u)), each
-    masked to its own set; computed with the max shift including the appended 0."""
+    masked to its own set, along the last axis.
+
+    With M = max(max u, 0) (the appended 0 included): log(1 + Σ e^u) = M + log1p(S) where S is
+    the sum of e^{v - M} over every term v (the u's and the appended 0) except one maximal term,
+    so a tiny loss (all u ≪ 0) keeps its relative accuracy."""
     out = []
     for u, mask in ((x, y == 0), (-x, y == 1)):
         um = np.where(mask, u, -np.inf)
-        m = np.maximum(np.max(um, axis=-1, keepdims=True), 0.0)
+        top = np.max(um, axis=-1, keepdims=True)
+        m = np.maximum(top, 0.0)
         e = np.where(mask, np.exp(np.where(mask, u, 0.0) - m), 0.0)
         z = np.exp(-m) + e.sum(axis=-1, keepdims=True)
-        lse = (m + np.log(z))[..., 0]
+        # leave out one maximal term: the appended 0 when M = 0, else the largest u
+        rest = e.copy()
+        k = np.argmax(um, axis=-1)[..., None]
+        pos_m = m > 0
+        np.put_along_axis(
+            rest, k, np.where(pos_m, 0.0, np.take_along_axis(rest, k, axis=-1)), axis=-1
+        )
+        s_rest = rest.sum(axis=-1, keepdims=True) + np.where(pos_m, np.exp(-m), 0.0)
+        lse = (m + np.log1p(s_rest))[..., 0]
         out.append((lse, e / z))
     return out

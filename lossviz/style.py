@@ -1,18 +1,22 @@
 """The book's look: one colour per loss (everywhere), fonts and sizes.
 
 Colours
-    The first seven loss colours are the Okabe–Ito palette (Okabe & Ito, 2008), designed to stay
-    distinguishable under the common colour-vision deficiencies; the remaining three come from Paul
-    Tol's colour-blind-safe "muted" scheme. Each loss has **one** colour in every figure of the
-    book, so a reader who has learnt "Huber is orange" can rely on it::
+    Each loss's colour is part of its declaration in :mod:`lossviz.losses` (``Loss.color``);
+    :func:`color` looks it up there, by the loss's one name (``lv.losses.names()``), and adds three
+    roles: ``neutral`` (reference lines), ``data`` and ``accent`` (highlights). The colours are the
+    Okabe–Ito palette (Okabe & Ito, 2008) and Paul Tol's colour-blind-safe "muted" (then
+    "medium-contrast") schemes, which stay distinguishable under the common colour-vision
+    deficiencies::
 
-        l1 #D55E00 (vermillion)     mse / l2 #0072B2 (blue)         smooth_l1 #009E73 (green)
-        huber #E69F00 (orange)      pseudo_huber #CC79A7 (pink)     barron #56B4E9 (sky blue)
-        ce / bce / cross_entropy #882255 (wine)   focal #44AA99 (teal)   asl #999933 (olive)
-        zlpr #332288 (indigo)       neutral #9E9E9E   data #4D4D4D   accent #000000
+        l1 #D55E00   mse #0072B2   smooth_l1 #009E73   huber #E69F00   pseudo_huber #CC79A7
+        barron #56B4E9   bce / ce / logistic / multilabel_soft_margin #882255 (one family)
+        focal #44AA99   asl #999933   zlpr #332288   hinge #CC6677   squared_hinge #AA4499
+        exponential #117733   neutral #9E9E9E   data #4D4D4D   accent #000000
 
-    The losses of one chapter never share a colour (chapter 1: l1, mse, smooth_l1, huber,
-    pseudo_huber, barron; chapters 2–3: ce, mse, focal, asl, zlpr).
+    Losses shown together never share a colour: the residual losses are distinct among themselves,
+    and so are the classification losses (logit, margin and score views); only the
+    cross-entropy family (bce, ce, logistic, multilabel_soft_margin: one loss in different views)
+    shares its colour on purpose.
 
 What importing ``lossviz`` changes
     Exactly the matplotlib ``rcParams`` listed in :data:`RC` (fonts, sizes, the colour cycle, grid,
@@ -32,11 +36,13 @@ from contextlib import contextmanager
 import matplotlib as mpl
 from cycler import cycler
 
+from . import losses as _losses
+
 __all__ = [
-    "ALIASES",
     "COLORS",
     "LOSS_NAMES",
     "RC",
+    "ROLES",
     "apply",
     "color",
     "context",
@@ -44,37 +50,14 @@ __all__ = [
     "restore",
 ]
 
-#: One fixed colour per loss, plus three roles (reference lines, data, highlight).
-COLORS: dict[str, str] = {
-    "l1": "#D55E00",
-    "mse": "#0072B2",
-    "smooth_l1": "#009E73",
-    "huber": "#E69F00",
-    "pseudo_huber": "#CC79A7",
-    "barron": "#56B4E9",
-    "ce": "#882255",
-    "focal": "#44AA99",
-    "asl": "#999933",
-    "zlpr": "#332288",
+#: Colours of the roles that are not losses.
+ROLES: dict[str, str] = {
     "neutral": "#9E9E9E",
     "data": "#4D4D4D",
     "accent": "#000000",
 }
 
-#: Other names accepted by :func:`color` (after lower-casing, '-' and ' ' read as '_').
-ALIASES: dict[str, str] = {
-    "l2": "mse",
-    "squared_error": "mse",
-    "smoothl1": "smooth_l1",
-    "pseudohuber": "pseudo_huber",
-    "bce": "ce",
-    "cross_entropy": "ce",
-    "binary_cross_entropy": "ce",
-    "log_loss": "ce",
-    "logistic": "ce",
-}
-
-#: The losses, in the order of the default colour cycle.
+#: The losses whose colours form the default colour cycle, in this order.
 LOSS_NAMES: tuple[str, ...] = (
     "l1",
     "mse",
@@ -82,11 +65,14 @@ LOSS_NAMES: tuple[str, ...] = (
     "huber",
     "pseudo_huber",
     "barron",
-    "ce",
+    "bce",
     "focal",
     "asl",
     "zlpr",
 )
+
+#: Every name :func:`color` knows (each loss of the registry, then the roles) and its colour.
+COLORS: dict[str, str] = {**{L.name: L.color for L in _losses.all()}, **ROLES}
 
 #: Every rcParam that :func:`apply` (run on ``import lossviz``) sets, and its value.
 RC: dict[str, object] = {
@@ -122,26 +108,20 @@ RC: dict[str, object] = {
 _saved: dict[str, object] | None = None
 
 
-def _canonical(name: str) -> str:
+def color(name: str) -> str:
+    """The book's colour (``"#RRGGBB"``) for a loss of :mod:`lossviz.losses` or a role.
+
+    ``name`` is a loss's one name (``"l1"``, ``"mse"``, ``"smooth_l1"``, ``"huber"``, ``"bce"``,
+    ``"ce"``, ``"focal"``, ``"asl"``, ``"zlpr"``, ``"hinge"``, ... see ``lv.losses.names()``) or a
+    role (``"neutral"``, ``"data"``, ``"accent"``), spelt exactly. Unknown names raise
+    ``ValueError`` listing the known ones.
+    """
     if not isinstance(name, str):
         raise TypeError(f"name must be a str, got {type(name).__name__}")
-    key = name.strip().lower().replace("-", "_").replace(" ", "_")
-    return ALIASES.get(key, key)
-
-
-def color(name: str) -> str:
-    """The book's colour (``"#RRGGBB"``) for a loss or role.
-
-    ``name`` is a loss (``"l1"``, ``"mse"``/``"l2"``, ``"smooth_l1"``, ``"huber"``,
-    ``"pseudo_huber"``, ``"barron"``, ``"ce"``/``"bce"``/``"cross_entropy"``, ``"focal"``,
-    ``"asl"``, ``"zlpr"``) or a role (``"neutral"``, ``"data"``, ``"accent"``); case, hyphens and
-    spaces are ignored. Unknown names raise ``ValueError`` listing the known ones.
-    """
-    key = _canonical(name)
     try:
-        return COLORS[key]
+        return COLORS[name]
     except KeyError:
-        known = ", ".join(sorted({*COLORS, *ALIASES}))
+        known = ", ".join(COLORS)
         raise ValueError(f"name: unknown colour name {name!r}; known names: {known}") from None
 
 

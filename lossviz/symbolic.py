@@ -8,13 +8,14 @@ Usage::
     L.expr, L.d1, L.d2                 # sympy: loss, first and second derivative w.r.t. L.var
     L.latex("d1")                      # '\\frac{\\partial \\ell}{\\partial r} = \\begin{cases} ...'
     f = L.numeric("d1")                # NumPy function: f(r, beta=1.0)
-    S.loss("bce_with_logits").numeric("d1")(z, y)   # = σ(z) - y
+    S.loss("bce").numeric("d1")(z, y)   # = σ(z) - y
 
-Variables follow ``notation.md``: regression losses are functions of the residual r = ŷ - y
-(so d/dŷ = d/dr; with target 0, r is the prediction), the binary-probability loss of p, every other
-loss of the logit z and the label y. Parameters are sympy symbols named after the PyTorch
-arguments (``beta``, ``delta``, ``pos_weight``, ``alpha``, ``gamma``, ``gamma_pos``, ``gamma_neg``,
-``clip``).
+Every per-element loss of the registry :mod:`lossviz.losses` has its sympy form here, built from
+its declaration (there is no second table of losses). Variables follow ``notation.md``: residual
+losses are functions of r = ŷ - y (so d/dŷ = d/dr; with target 0, r is the prediction), logit
+losses of the logit z and the label y, margin losses of m = y·f(x). Parameters are sympy symbols
+keyed by their PyTorch argument names (``beta``, ``delta``, ``pos_weight``, ``alpha``, ``gamma``,
+``gamma_pos``, ``gamma_neg``, ``clip``, ...).
 
 ``sigmoid`` and ``softplus`` are sympy functions that print as σ(z) and log(1 + e^z), differentiate
 exactly (σ' = σ(1 - σ), softplus' = σ), evaluate σ(-z) to 1 - σ(z), rewrite to exponentials with
@@ -30,7 +31,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from . import functional as _F
+from . import _validation as _V
+from . import losses as _losses
+from .losses import _stable
 
 __all__ = [
     "sigmoid",
@@ -106,7 +109,7 @@ class softplus(sp.Function):  # noqa: N801
         return s if exp is None else rf"\left({s}\right)^{{{exp}}}"
 
 
-_NUMPY_MODULES = [{"sigmoid": _F.sigmoid, "softplus": _F.softplus}, "numpy"]
+_NUMPY_MODULES = [{"sigmoid": _stable.sigmoid, "softplus": _stable.softplus}, "numpy"]
 
 # variables and parameters (real; parameters positive/non-negative as PyTorch requires)
 r = sp.Symbol("r", real=True)
@@ -149,6 +152,7 @@ class SymbolicLoss:
     target: sp.Symbol | None
     params: dict = field(default_factory=dict)  # PyTorch argument name -> sympy symbol
     symbol: str = r"\ell"
+    defaults: dict = field(default_factory=dict)  # PyTorch argument name -> default value
 
     @property
     def d1(self) -> sp.Expr:
@@ -195,20 +199,21 @@ class SymbolicLoss:
                 mapping[params.pop(key)] = sp.sympify(val)
             else:
                 raise ValueError(f"unknown parameter {key!r} for loss {self.name!r}")
+        defaults = {k: v for k, v in self.defaults.items() if k in params}
         return SymbolicLoss(
-            self.name, self.expr.subs(mapping), self.var, target, params, self.symbol
+            self.name, self.expr.subs(mapping), self.var, target, params, self.symbol, defaults
         )
 
     def numeric(self, which: str = "loss"):
         """A vectorised NumPy function of the loss or a derivative.
 
         Signature ``f(var, target, **params)`` (``f(var, **params)`` without a target); missing
-        parameters take PyTorch's defaults (see :data:`DEFAULTS`).
+        parameters take the declaration's defaults (``lossviz.losses.get(name).defaults``).
         """
         args = [self.var] + ([self.target] if self.target is not None else [])
         names = list(self.params)
         fn = sp.lambdify(args + [self.params[k] for k in names], self.get(which), _NUMPY_MODULES)
-        defaults = {k: DEFAULTS[k] for k in names}
+        defaults = {k: self.defaults[k] for k in names}
 
         def f(*xs, **kw):
             unknown = set(kw) - set(names)
@@ -227,82 +232,48 @@ class SymbolicLoss:
         return f
 
 
-DEFAULTS = {
-    "beta": 1.0,
-    "delta": 1.0,
-    "pos_weight": 1.0,
-    "alpha": 0.25,
-    "gamma": 2.0,
-    "gamma_pos": 0.0,
-    "gamma_neg": 4.0,
-    "clip": 0.05,
-}
+class _Namespace:
+    """What a declaration's ``expr`` sees: sympy's functions plus σ and softplus."""
+
+    sigmoid = sigmoid
+    softplus = softplus
+
+    def __getattr__(self, name):
+        return getattr(sp, name)
+
+
+_NS = _Namespace()
+_VARS = {"residual": r, "logit": z, "margin": sp.Symbol("m", real=True)}
 
 
 def _build(name: str) -> SymbolicLoss:
-    s = sigmoid(z)
-    if name == "l1":
-        return SymbolicLoss(name, sp.Abs(r), r, None)
-    if name == "mse":
-        return SymbolicLoss(name, r**2, r, None)
-    if name == "smooth_l1":
-        e = sp.Piecewise((r**2 / (2 * beta), sp.Abs(r) < beta), (sp.Abs(r) - beta / 2, True))
-        return SymbolicLoss(name, e, r, None, {"beta": beta})
-    if name == "huber":
-        e = sp.Piecewise((r**2 / 2, sp.Abs(r) < delta), (delta * (sp.Abs(r) - delta / 2), True))
-        return SymbolicLoss(name, e, r, None, {"delta": delta})
-    if name == "bce":
-        e = -(y * sp.log(p) + (1 - y) * sp.log(1 - p))
-        return SymbolicLoss(name, e, p, y)
-    if name == "bce_with_logits":
-        e = pos_weight * y * softplus(-z) + (1 - y) * softplus(z)
-        return SymbolicLoss(name, e, z, y, {"pos_weight": pos_weight})
-    if name == "sigmoid_focal":
-        m = y * (1 - s) + (1 - y) * s  # 1 - p_t
-        a_t = alpha * y + (1 - alpha) * (1 - y)
-        e = a_t * m**gamma * (y * softplus(-z) + (1 - y) * softplus(z))
-        return SymbolicLoss(name, e, z, y, {"alpha": alpha, "gamma": gamma})
-    if name == "asymmetric":
-        pm = s - clip
-        neg = sp.Piecewise((-(pm**gamma_neg) * sp.log(1 - pm), s > clip), (0, True))
-        e = y * (1 - s) ** gamma_pos * softplus(-z) + (1 - y) * neg
-        params = {"gamma_pos": gamma_pos, "gamma_neg": gamma_neg, "clip": clip}
-        return SymbolicLoss(name, e, z, y, params)
-    raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
+    L = _losses.get(name)
+    if L.view == "scores":
+        raise ValueError(
+            f"loss {name!r} is a per-sample loss of a score vector; use "
+            "softmax_cross_entropy(C, target), multilabel_soft_margin(C, targets) or "
+            "multilabel_categorical_cross_entropy(C, targets)"
+        )
+    var = _VARS[L.view]
+    target = y if L.target is not None else None
+    params = {q.name: sp.Symbol(q.symbol or q.name, **q.assumptions) for q in L.params}
+    args = (var,) if target is None else (var, target)
+    expr = L.expr(_NS, *args, **params)
+    return SymbolicLoss(name, expr, var, target, params, defaults=L.defaults)
 
 
-LOSSES = (
-    "l1",
-    "mse",
-    "smooth_l1",
-    "huber",
-    "bce",
-    "bce_with_logits",
-    "sigmoid_focal",
-    "asymmetric",
-)
-
-# which lossviz.functional loss each symbolic one mirrors (per element, reduction="none")
-FUNCTIONAL = {
-    "l1": "l1_loss",
-    "mse": "mse_loss",
-    "smooth_l1": "smooth_l1_loss",
-    "huber": "huber_loss",
-    "bce": "binary_cross_entropy",
-    "bce_with_logits": "binary_cross_entropy_with_logits",
-    "sigmoid_focal": "sigmoid_focal_loss",
-    "asymmetric": "asymmetric_loss",
-}
+#: The losses with a per-element sympy form (every registry loss except the score-vector ones).
+LOSSES = tuple(n for n in _losses.names() if _losses.get(n).view != "scores")
 
 
 def loss(name: str) -> SymbolicLoss:
-    """The symbolic loss ``name`` (one of :data:`LOSSES`), per element.
+    """The symbolic form of the registry loss ``name`` (one of :data:`LOSSES`), per element.
 
-    ``"l1"``: |r|. ``"mse"``: r² (no ½, PyTorch). ``"smooth_l1"``, ``"huber"``: piecewise in r.
-    ``"bce"``: -(y log p + (1 - y) log(1 - p)) without PyTorch's clamp. ``"bce_with_logits"``:
-    c·y·softplus(-z) + (1 - y)·softplus(z) (c = pos_weight). ``"sigmoid_focal"``: torchvision's
-    α_t (1 - p_t)^γ BCE (α ≥ 0). ``"asymmetric"``: ASL with p_m = σ(z) - m where σ(z) > m.
-    The multi-label per-class term of ``multilabel_soft_margin_loss`` is ``bce_with_logits`` / C.
+    The expression is the declaration's (see :mod:`lossviz.losses`): a function of the residual
+    r, of the logit z and label y, or of the margin m. ``"bce"``: c·y·softplus(-z) + (1 - y)·
+    softplus(z) (c = pos_weight); ``"focal"``: torchvision's α_t (1 - p_t)^γ BCE (α ≥ 0);
+    ``"asl"``: ASL with p_m = σ(z) - m where σ(z) > m. The multi-label per-class term of
+    ``multilabel_soft_margin_loss`` is ``bce`` / C.
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a string, got {type(name).__name__}")
@@ -385,8 +356,7 @@ def logreg_gradient(d: int = 2, penalty: str = "none") -> LogRegGradient:
     Averaging over samples gives ``lossviz.logreg.grad`` (the penalty is added once, not per
     sample). ``penalty`` is ``"none"``, ``"l2"`` or ``"l1"``.
     """
-    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
-        raise ValueError(f"d must be a positive int, got {d!r}")
+    d = _V.integer(d, "d", min_value=1)
     if penalty not in ("none", "l2", "l1"):
         raise ValueError(f"penalty must be 'none', 'l2' or 'l1', got {penalty!r}")
     w = sp.symbols(f"w_1:{d + 1}", real=True)
@@ -412,18 +382,15 @@ def softmax_cross_entropy(C: int = 3, target: int = 0):
     Returns ``(logits, loss, gradient)`` with ℓ = log Σ_c e^{z_c} - z_target and the exact gradient
     (a tuple of sympy expressions); ∂ℓ/∂z_k = softmax(z)_k - [k = target].
     """
-    if isinstance(C, bool) or not isinstance(C, int) or C < 2:
-        raise ValueError(f"C must be an int >= 2, got {C!r}")
-    if isinstance(target, bool) or not isinstance(target, int) or not 0 <= target < C:
-        raise ValueError(f"target must be an int in [0, {C - 1}], got {target!r}")
+    C = _V.integer(C, "C", min_value=2)
+    target = _V.integer(target, "target", min_value=0, max_value=C - 1)
     zs = sp.symbols(f"z_1:{C + 1}", real=True)
     ell = sp.log(sum(sp.exp(zk) for zk in zs)) - zs[target]
     return zs, ell, tuple(sp.diff(ell, zk) for zk in zs)
 
 
 def _multilabel_args(C, targets) -> tuple[int, ...]:
-    if isinstance(C, bool) or not isinstance(C, int) or C < 1:
-        raise ValueError(f"C must be a positive int, got {C!r}")
+    C = _V.integer(C, "C", min_value=1)
     try:
         t = tuple(int(v) for v in targets)
     except (TypeError, ValueError) as err:

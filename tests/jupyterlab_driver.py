@@ -2,7 +2,8 @@
 
 ``lab_server`` starts ``.venv/bin/jupyter lab`` (this virtual environment's, so the ``python3``
 kernel it starts runs this environment's interpreter, which imports ``lossviz``) on 127.0.0.1 at a
-free port with a random token, serving a folder of notebooks. Every Jupyter config, data, runtime,
+port the server chooses itself (``--port=0``, read back from its info file) with a random token,
+serving a folder of notebooks. Every Jupyter config, data, runtime,
 settings and workspace folder lives in a temporary directory, so neither the reader's settings nor
 earlier runs leak in, and the server fetches no news or update information. It is stopped by its
 own process id (its process group) even when a test step fails, and the port is checked closed.
@@ -53,13 +54,6 @@ _USER_SETTINGS = {
         "checkForUpdates": False,
     },
 }
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def port_is_open(port: int) -> bool:
@@ -230,14 +224,16 @@ def lab_server(root: Path, home: Path, start_timeout: float = 90.0) -> Iterator[
     """Run JupyterLab serving ``root``; Jupyter's own folders live under ``home`` (both temporary)."""
     env = _isolated_env(home)
     _write_settings(home)
-    port, token = free_port(), secrets.token_hex(24)
+    token = secrets.token_hex(24)
     log_path = home / "jupyterlab.log"
     cmd = [
         str(Path(sys.executable).parent / "jupyter"),  # the reader's command: .venv/bin/jupyter lab
         "lab",
         "--no-browser",
         "--ip=127.0.0.1",
-        f"--port={port}",
+        # port 0: the server binds a port the system chooses and reports it in its info file
+        # (no free-port-then-start race with other processes)
+        "--port=0",
         "--port-retries=0",
         f"--ServerApp.root_dir={root}",
         f"--IdentityProvider.token={token}",
@@ -255,7 +251,8 @@ def lab_server(root: Path, home: Path, start_timeout: float = 90.0) -> Iterator[
             start_new_session=True,  # its own process group: stopped by its id, not by name
             preexec_fn=_die_with_parent,
         )
-    server = LabServer(proc, port, token, root, home, log_path)
+    server = LabServer(proc, 0, token, root, home, log_path)
+    runtime = Path(env["JUPYTER_RUNTIME_DIR"])  # private to this server: one info file at most
     try:
         deadline = time.monotonic() + start_timeout
         while True:
@@ -264,9 +261,19 @@ def lab_server(root: Path, home: Path, start_timeout: float = 90.0) -> Iterator[
                     f"JupyterLab exited with {proc.returncode}:\n{server.log_tail()}"
                 )
             try:
+                if not server.port:
+                    # jpserver-<pid>.json is written once the server listens (a partly written
+                    # file fails to parse and is read again on the next round)
+                    (info_file,) = runtime.glob("jpserver-*.json")
+                    server.port = int(json.loads(info_file.read_text())["port"])
                 server.api("GET", "status")
                 break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
+            except (
+                ValueError,  # no info file yet (unpacking), or an incomplete one (JSON, int)
+                KeyError,
+                OSError,  # includes urllib.error.URLError, ConnectionError, FileNotFoundError
+                TimeoutError,
+            ):
                 if time.monotonic() > deadline:
                     raise RuntimeError(
                         f"JupyterLab not up after {start_timeout} s:\n{server.log_tail()}"

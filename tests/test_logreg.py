@@ -219,3 +219,118 @@ def test_soft_threshold_zeros_are_positive_zero():
     out = L.soft_threshold([3.0, -0.5, 1.2, -2.0], 1.0)
     np.testing.assert_allclose(out, [2.0, 0.0, 0.2, -1.0], rtol=1e-15, atol=1e-15)
     assert out[1] == 0.0 and not np.signbit(out[1])
+
+
+# --------------------------------------------------------------------------- hard problems
+def _offset_problem(n, d, offset, seed):
+    rng = np.random.default_rng(seed)
+    Z = rng.standard_normal((n, d))
+    y = (rng.random(n) < 1 / (1 + np.exp(-Z @ rng.normal(size=d)))).astype(float)
+    return Z + offset, y
+
+
+def test_offset_features_with_l2_reach_the_optimum():
+    X, y = _offset_problem(200, 2, 1000.0, seed=0)
+    w, b = L.fit(X, y, l2=1e-3)
+    assert L.optimality_residual(w, b, X, y, l2=1e-3, scaled=True) <= 1e-8
+    # scikit-learn (lbfgs on the same objective: C = 1/(n l2)) finds the same probabilities
+    m = linear_model.LogisticRegression(C=1 / (200 * 1e-3), tol=1e-12, max_iter=100_000)
+    m.fit(X - 1000.0, y)  # centred copy: the offset only moves the intercept
+    np.testing.assert_allclose(w, m.coef_[0], rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(
+        L.predict_proba(w, b, X), m.predict_proba(X - 1000.0)[:, 1], rtol=0, atol=1e-7
+    )
+
+
+def test_offset_features_with_l1_reach_the_optimum():
+    X, y = _offset_problem(1000, 40, 50.0, seed=1)
+    w, b = L.fit(X, y, l1=1e-3)
+    assert L.optimality_residual(w, b, X, y, l1=1e-3, scaled=True) <= 1e-8
+    m = linear_model.LogisticRegression(
+        C=1 / (1000 * 1e-3), l1_ratio=1, solver="saga", tol=1e-10, max_iter=100_000
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m.fit(X - 50.0, y)
+    # scikit-learn fitted the centred copy: map its intercept back to the offset features
+    w_sk, b_sk = m.coef_[0], m.intercept_[0] - 50.0 * m.coef_[0].sum()
+    assert L.loss(w, b, X, y, l1=1e-3) <= L.loss(w_sk, b_sk, X, y, l1=1e-3) + 1e-9
+
+
+@pytest.mark.budget
+def test_l1_fit_of_1000_by_40_takes_under_2_seconds():
+    """Wall-clock budget (run with ``pytest -m budget``): best of 3."""
+    import time
+
+    X, y = _offset_problem(1000, 40, 50.0, seed=1)
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        L.fit(X, y, l1=1e-3)
+        times.append(time.perf_counter() - start)
+    print(f"logreg.fit, n = 1000, d = 40, l1 = 1e-3: best of 3 {min(times):.3f} s")
+    assert min(times) < 2.0
+
+
+def test_overlap_below_the_old_tolerance_is_not_called_separable():
+    # x = 1 (label 1) and x = 1 + 1e-8 (label 0) overlap: not separable, optimum w ≈ 10.2
+    X = np.array([[-1.0], [1.0], [1.0 + 1e-8], [3.0], [-3.0], [5.0]])
+    y = np.array([0, 1, 0, 1, 0, 1])
+    assert L.separating_direction(X, y) is None
+    w, b = L.fit(X, y)
+    assert L.optimality_residual(w, b, X, y) <= 1e-8
+    assert 10.0 < w[0] < 11.0
+    # scikit-learn stops earlier on this flat valley (its w differs in the 3rd digit): the
+    # fit is at least as good, and its residual is 1e4 times smaller
+    m = linear_model.LogisticRegression(C=np.inf, tol=1e-14, max_iter=100_000).fit(X, y)
+    w_sk, b_sk = m.coef_[0], m.intercept_[0]
+    assert L.loss(w, b, X, y) <= L.loss(w_sk, b_sk, X, y)
+    assert L.optimality_residual(w, b, X, y) < 1e-4 * L.optimality_residual(w_sk, b_sk, X, y)
+
+
+def test_separating_direction_is_a_certificate():
+    X = np.array([[-2.0, 1.0], [-1.0, 0.0], [1.0, 3.0], [2.0, -1.0]])
+    y = np.array([0, 0, 1, 1])
+    w, b = L.separating_direction(X, y)
+    margins = np.where(y == 1, 1, -1) * (X @ w + b)
+    assert np.all(margins >= 0) and np.any(margins > 0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.integers(0, 10_000),
+    st.sampled_from([0.0, 3.0, 100.0]),
+    st.sampled_from([1.0, 1e-3, 1e3]),
+    st.sampled_from(["none", "l2", "l1"]),
+)
+def test_fit_decides_existence_and_converges(seed, offset, unit, penalty):
+    """Random problems, some separable, with offsets and units: a returned separating direction
+    is checked on the data (all margins >= 0, one > 0) and then the unpenalised fit must raise;
+    otherwise the fit must reach the optimum (which would fail if the data were separable), and
+    match scikit-learn's loss."""
+    rng = np.random.default_rng(seed)
+    n, d = int(rng.integers(4, 30)), int(rng.integers(1, 4))
+    Z = rng.standard_normal((n, d))
+    y = (rng.random(n) < 1 / (1 + np.exp(-3 * Z @ rng.normal(size=d)))).astype(float)
+    y[:2] = [0, 1]
+    X = Z * unit + offset
+    kw = {"none": {}, "l2": {"l2": 1e-2}, "l1": {"l1": 1e-2}}[penalty]
+    direction = L.separating_direction(X, y)
+    if direction is not None:
+        w, b = direction
+        margins = np.where(y == 1, 1, -1) * (X @ w + b)
+        assert np.all(margins >= 0) and np.any(margins > 0)
+    if penalty == "none" and direction is not None:
+        with pytest.raises(L.NoFiniteOptimumError):
+            L.fit(X, y)
+        return
+    w, b = L.fit(X, y, **kw)
+    assert L.optimality_residual(w, b, X, y, **kw, scaled=True) <= 1e-8
+    if penalty == "none":
+        # a finite optimum: scikit-learn's unpenalised fit reaches the same loss
+        m = linear_model.LogisticRegression(C=np.inf, tol=1e-12, max_iter=100_000)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m.fit(Z, y)
+        wz, bz = m.coef_[0] / unit, m.intercept_[0] - np.dot(m.coef_[0] / unit, offset * np.ones(d))
+        assert L.loss(w, b, X, y) <= L.loss(wz, bz, X, y) + 1e-9

@@ -13,7 +13,7 @@ import matplotlib as mpl
 import matplotlib.colors as mcolors
 import pytest
 
-from lossviz import style
+from lossviz import losses, style
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,35 +31,49 @@ TOL_MUTED = {
     "#999933",
     "#AA4499",
 }
-LOSSES = ["l1", "mse", "smooth_l1", "huber", "pseudo_huber", "barron", "ce", "focal", "asl", "zlpr"]
+# Paul Tol's "medium-contrast" colour-blind-safe scheme, for losses beyond the muted scheme.
+TOL_MEDIUM = {"#6699CC", "#004488", "#EECC66", "#994455", "#997700", "#EE99AA"}
+# Losses shown together in a figure: the residual losses, and the classification losses (logit,
+# margin and score views). The cross-entropy family is one loss in four views and shares a colour.
+CE_FAMILY = {"bce", "ce", "logistic", "multilabel_soft_margin"}
 
 
-def test_every_loss_has_its_own_colour_from_colour_blind_safe_palettes():
-    colours = [style.color(n) for n in LOSSES]
-    assert len(set(colours)) == len(LOSSES)
-    assert all(c in OKABE_ITO | TOL_MUTED for c in colours)
+def _groups():
+    residual = list(losses.names("residual"))
+    classification = [
+        n for v in ("logit", "margin", "scores") for n in losses.names(v) if n not in CE_FAMILY
+    ] + ["bce", "mse"]  # the classification chapter also compares cross-entropy with MSE
+    return {"residual": residual, "classification": classification}
+
+
+@pytest.mark.parametrize("group", ["residual", "classification"])
+def test_losses_shown_together_have_distinct_colour_blind_safe_colours(group):
+    names = _groups()[group]
+    colours = [style.color(n) for n in names]
+    assert len(set(colours)) == len(names), dict(zip(names, colours, strict=True))
+    assert all(c in OKABE_ITO | TOL_MUTED | TOL_MEDIUM for c in colours)
     assert all(mcolors.is_color_like(style.color(n)) for n in ("neutral", "data", "accent"))
 
 
+def test_every_loss_colour_comes_from_its_declaration():
+    assert len({style.color(n) for n in CE_FAMILY}) == 1
+    for loss in losses.all():
+        assert style.color(loss.name) == loss.color
+    assert set(style.COLORS) == set(losses.names()) | {"neutral", "data", "accent"}
+
+
 @pytest.mark.parametrize(
-    ("alias", "name"),
-    [
-        ("l2", "mse"),
-        ("bce", "ce"),
-        ("cross_entropy", "ce"),
-        ("cross-entropy", "ce"),
-        ("Smooth L1", "smooth_l1"),
-        ("HUBER", "huber"),
-        ("pseudo-huber", "pseudo_huber"),
-    ],
+    "old", ["l2", "cross_entropy", "sigmoid_focal", "bce_with_logits", "Smooth L1", "HUBER"]
 )
-def test_aliases_and_spelling(alias, name):
-    assert style.color(alias) == style.color(name)
+def test_a_loss_has_one_name(old):
+    """Aliases and spellings of older versions are unknown names (one name per loss)."""
+    with pytest.raises(ValueError, match=f"unknown colour name {old!r}"):
+        style.color(old)
 
 
 def test_unknown_name_raises_value_error_naming_it():
-    with pytest.raises(ValueError, match="unknown colour name 'hinge'.*known names: .*smooth_l1"):
-        style.color("hinge")
+    with pytest.raises(ValueError, match="unknown colour name 'hinges'.*known names: .*smooth_l1"):
+        style.color("hinges")
     with pytest.raises(TypeError, match="name must be a str"):
         style.color(3)
 
@@ -128,8 +142,11 @@ def test_opt_out_leaves_rcparams_alone():
 
 def test_figures_modules_touch_no_global_state():
     """The figures modules never seed, filter warnings, switch backends or import pyplot at import."""
-    for name in ("style.py", "plotting.py", "widgets.py"):
-        tree = ast.parse((ROOT / "lossviz" / name).read_text())
+    pkg = ROOT / "lossviz"
+    files = [pkg / "style.py", *sorted((pkg / "figures").glob("*.py")), *pkg.glob("plotting.py")]
+    for path in files:
+        name = path.name
+        tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
                 assert node.attr not in {"seed", "filterwarnings", "simplefilter", "use"}, (

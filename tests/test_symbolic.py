@@ -11,88 +11,73 @@ from lossviz import functional as F
 from lossviz import logreg as L
 from lossviz import symbolic as S
 
-R_GRID = np.linspace(-4, 4, 161)[np.abs(np.linspace(-4, 4, 161)) > 1e-9]  # no r = 0 (kink of |r|)
-Z_GRID = np.linspace(-12, 12, 97)
-
-PARAMS = {
-    "l1": [{}],
-    "mse": [{}],
-    "smooth_l1": [{"beta": 1.0}, {"beta": 0.3}, {"beta": 2.7}],
-    "huber": [{"delta": 1.0}, {"delta": 0.45}, {"delta": 3.0}],
-    "bce": [{}],
-    "bce_with_logits": [{"pos_weight": 1.0}, {"pos_weight": 3.0}],
-    "sigmoid_focal": [{"alpha": 0.25, "gamma": 2.0}, {"alpha": 0.8, "gamma": 0.5}],
-    "asymmetric": [
-        {"gamma_pos": 0.0, "gamma_neg": 4.0, "clip": 0.05},
-        {"gamma_pos": 1.0, "gamma_neg": 2.0, "clip": 0.0},
-        {"gamma_pos": 0.5, "gamma_neg": 1.5, "clip": 0.3},
-    ],
+# a second parameter value for each constraint (the first is the declared default)
+ALT = {
+    "real": 0.7,
+    "nonneg": 0.45,
+    "positive": 2.3,
+    "unit_open": 0.2,
+    "open_unit": 0.2,
+    "unit_left_open": 0.3,
+    "at_most_one": 0.6,
+    "real_or_-inf": 0.5,
 }
-TARGETS = {
-    "bce": [0.0, 1.0, 0.35],
-    "bce_with_logits": [0.0, 1.0, 0.35],
-    "sigmoid_focal": [0.0, 1.0, 0.35],
-    "asymmetric": [0.0, 1.0],
+GRIDS = {
+    "residual": np.linspace(-4.013, 4.017, 161),  # offset: no grid point on a kink
+    "logit": np.linspace(-12.01, 12.03, 97),
+    "margin": np.linspace(-3.011, 4.013, 121),
 }
 
 
-def _numeric(name, which, v, t, kw):
-    """lossviz.functional per element (reduction='none') for the symbolic loss ``name``."""
-    fname = S.FUNCTIONAL[name] + ("_grad" if which == "d1" else "")
-    if name in ("l1", "mse", "smooth_l1", "huber"):
-        return getattr(F, fname)(v, np.zeros_like(v), reduction="none", **kw)
-    tt = np.full_like(v, t)
-    if name == "bce_with_logits":
-        return getattr(F, fname)(v, tt, reduction="none", pos_weight=[kw["pos_weight"]])
-    if name == "sigmoid_focal":
-        return getattr(F, fname)(v, tt, kw["alpha"], kw["gamma"], reduction="none")
-    return getattr(F, fname)(v, tt, reduction="none", **kw)
+def _param_sets(loss):
+    sets = [loss.defaults, {p.name: ALT[p.constraint] for p in loss.params}]
+    if loss.name == "barron":  # the sympy form is the generic α; check a redescending one too
+        sets.append({"alpha": -1.5, "c": 0.8})
+    return sets
+
+
+def _targets(loss):
+    if loss.target is None:
+        return [None]
+    return [0.0, 1.0] if loss.target == "binary" else [0.0, 1.0, 0.35]
 
 
 def _cases():
     for name in S.LOSSES:
-        for kw in PARAMS[name]:
-            for t in TARGETS.get(name, [None]):
+        loss = lv.losses.get(name)
+        for kw in _param_sets(loss):
+            for t in _targets(loss):
                 yield name, kw, t
 
 
 @pytest.mark.parametrize("name,kw,t", list(_cases()), ids=lambda v: str(v))
-def test_lambdified_loss_and_derivative_equal_functional(name, kw, t):
-    L_ = S.loss(name)
-    if name in ("l1", "mse", "smooth_l1", "huber"):
-        grid = R_GRID
-        args = (grid,)
-    elif name == "bce":
-        grid = np.linspace(0.01, 0.99, 99)
-        args = (grid, np.full_like(grid, t))
-    else:
-        grid = Z_GRID
-        if name == "asymmetric" and kw["clip"] > 0:  # leave out the kink at σ(z) = clip
-            p = 1 / (1 + np.exp(-grid))
-            grid = grid[np.abs(p - kw["clip"]) > 1e-3]
-        args = (grid, np.full_like(grid, t))
-    for which in ("loss", "d1"):
-        sym = L_.numeric(which)(*args, **kw)
-        num = _numeric(name, which, grid, t, kw)
+def test_sympy_form_equals_registry_kernels(name, kw, t):
+    """The lambdified sympy loss and derivative equal the registry's NumPy kernels."""
+    loss, sym = lv.losses.get(name), S.loss(name)
+    grid = GRIDS[loss.view]
+    if name == "asl" and kw["clip"] > 0:  # leave out the kink at σ(z) = clip
+        grid = grid[np.abs(1 / (1 + np.exp(-grid)) - kw["clip"]) > 1e-3]
+    args = (grid,) if t is None else (grid, np.full_like(grid, t))
+    for which, mine in (("loss", loss.value), ("d1", loss.grad)):
         np.testing.assert_allclose(
-            sym, num, rtol=1e-9, atol=1e-13, err_msg=f"{name} {which} {kw} y={t}"
+            sym.numeric(which)(*args, **kw),
+            mine(*args, **kw),
+            rtol=1e-9,
+            atol=1e-13,
+            err_msg=f"{name} {which} {kw} y={t}",
         )
 
 
 @pytest.mark.parametrize("name", S.LOSSES)
 def test_second_derivative_matches_finite_difference_of_grad(name):
-    L_ = S.loss(name)
-    kw = PARAMS[name][-1]
-    t = TARGETS.get(name, [None])[-1]
-    if name in ("l1", "mse", "smooth_l1", "huber"):
-        v = np.array([-3.3, -0.2, 0.17, 0.9, 2.2])
-        args = lambda u: (u,)  # noqa: E731
-    elif name == "bce":
-        v = np.array([0.1, 0.4, 0.77])
-        args = lambda u: (u, np.full_like(u, t))  # noqa: E731
-    else:
-        v = np.array([-3.0, -0.4, 0.6, 2.5])
-        args = lambda u: (u, np.full_like(u, t))  # noqa: E731
+    loss, L_ = lv.losses.get(name), S.loss(name)
+    kw = _param_sets(loss)[-1]
+    t = _targets(loss)[-1]
+    v = {"residual": [-3.3, -0.2, 0.17, 0.9, 2.2], "logit": [-3.0, -0.4, 0.6, 2.5]}.get(
+        loss.view, [-2.5, -0.4, 0.6, 1.7]
+    )
+    v = np.array(v)
+    args = (lambda u: (u,)) if t is None else (lambda u: (u, np.full_like(u, t)))
     h = 1e-5
     d1 = L_.numeric("d1")
     fd = (d1(*args(v + h), **kw) - d1(*args(v - h), **kw)) / (2 * h)
@@ -105,9 +90,16 @@ def test_key_identities_exact():
     for name, (lhs, rhs) in S.sigmoid_identities().items():
         lv.claim_identity(name, lhs, rhs)
     # d/dz BCE(σ(z), y) = σ(z) - y, from the probability form through the chain rule
-    bce_p = S.loss("bce").expr.subs(S.p, s)
-    assert sp.simplify(sp.diff(bce_p, z) - (s - y)) == 0
-    assert sp.simplify(S.loss("bce_with_logits").subs(pos_weight=1).d1 - (s - y)) == 0
+    bce_p = -(y * sp.log(S.p) + (1 - y) * sp.log(1 - S.p))
+    assert sp.simplify(sp.diff(bce_p.subs(S.p, s), z) - (s - y)) == 0
+    assert sp.simplify(S.loss("bce").subs(pos_weight=1).d1 - (s - y)) == 0
+    # the logistic margin loss is BCE of the margin m = (2y - 1) z, for y = 1 and y = 0
+    m = S.loss("logistic").var
+    logistic = S.loss("logistic").expr
+    bce = S.loss("bce").subs(pos_weight=1).expr
+    for label in (0, 1):
+        lhs = logistic.subs(m, (2 * label - 1) * z).rewrite(sp.exp)
+        assert sp.simplify(lhs - bce.subs(y, label).rewrite(sp.exp)) == 0
     # huber(δ) = δ · smooth_l1(β = δ), piece by piece, with matching conditions
     hub = S.loss("huber").expr
     sl1 = S.loss("smooth_l1").expr.subs(S.beta, S.delta)
@@ -178,19 +170,21 @@ def test_latex_and_api():
     assert L_.latex("d1").startswith(r"\frac{\partial \ell}{\partial r} = ")
     assert L_.latex("d2", lhs=False).startswith(r"\begin{cases}")
     assert L_._repr_latex_().startswith("$")
-    assert S.loss("bce_with_logits").latex("d1").count(r"\sigma") >= 1  # σ(z), not exponentials
+    assert S.loss("bce").latex("d1").count(r"\sigma") >= 1  # σ(z), not exponentials
     assert S.sigmoid(-S.z) == 1 - S.sigmoid(S.z)
     assert sp.latex(S.softplus(S.z)) == r"\log\left(1 + e^{z}\right)"
     # subs by PyTorch argument name, then the numeric function needs no parameter
     f = S.loss("huber").subs(delta=2).numeric()
     assert f(np.array([10.0])) == pytest.approx(18.0)
-    focal_pos = S.loss("sigmoid_focal").subs(target=1, alpha=1, gamma=2)
+    focal_pos = S.loss("focal").subs(target=1, alpha=1, gamma=2)
     assert focal_pos.target is None and focal_pos.numeric()(np.array([2.0]))[0] == pytest.approx(
         (1 - F.sigmoid(2.0)) ** 2 * np.log1p(np.exp(-2.0)), rel=1e-14
     )
-    # defaults are PyTorch's
+    # defaults are the declaration's (PyTorch's)
     assert S.loss("smooth_l1").numeric()(np.array([2.0]))[0] == 1.5
-    assert set(S.LOSSES) == set(S.FUNCTIONAL)
+    assert set(S.LOSSES) == set(lv.losses.names()) - set(lv.losses.names("scores"))
+    with pytest.raises(ValueError, match="score vector"):
+        S.loss("ce")
     assert lv.symbolic is S
 
 

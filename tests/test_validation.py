@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import lossviz as lv
 from lossviz import _validation as V
 from lossviz import functional as F
 from lossviz import logreg, symbolic
@@ -66,8 +67,8 @@ BAD = [
         "weight",
     ),
     (
-        "ce 3-d input",
-        lambda: F.cross_entropy(np.zeros((2, 3, 4)), np.zeros((2, 4))),
+        "ce 0-d input",
+        lambda: F.cross_entropy(np.float64(1.0), np.zeros(())),
         ValueError,
         "input must have shape",
     ),
@@ -78,8 +79,8 @@ BAD = [
         "weight",
     ),
     (
-        "mlsm 3-d",
-        lambda: F.multilabel_soft_margin_loss(np.zeros((1, 2, 3)), np.zeros((1, 2, 3))),
+        "mlsm 0-d",
+        lambda: F.multilabel_soft_margin_loss(0.5, 1.0),
         ValueError,
         "input",
     ),
@@ -425,7 +426,12 @@ BAD = [
         "separable",
     ),
     # symbolic
-    ("symbolic unknown loss", lambda: symbolic.loss("hinge"), ValueError, "unknown loss 'hinge'"),
+    (
+        "symbolic unknown loss",
+        lambda: symbolic.loss("bce_with_logits"),
+        ValueError,
+        "unknown loss 'bce_with_logits'",
+    ),
     ("symbolic name type", lambda: symbolic.loss(3), TypeError, "name must be a string"),
     ("symbolic which", lambda: symbolic.loss("mse").latex("d3"), ValueError, "which must be"),
     (
@@ -450,19 +456,51 @@ BAD = [
         "symbolic logreg d",
         lambda: symbolic.logreg_gradient(0),
         ValueError,
-        "d must be a positive int",
+        "d must be >= 1, got 0",
     ),
     (
         "symbolic softmax C",
         lambda: symbolic.softmax_cross_entropy(1),
         ValueError,
-        "C must be an int >= 2",
+        "C must be >= 2, got 1",
+    ),
+    (
+        "symbolic softmax C float",
+        lambda: symbolic.softmax_cross_entropy(3.0),
+        TypeError,
+        "C must be an int, got float",
+    ),
+    # the registry
+    ("losses unknown", lambda: lv.losses.get("sigmoid_focal"), ValueError, "unknown loss"),
+    (
+        "losses parameter",
+        lambda: lv.losses.get("huber").value([1.0], delta=0.0),
+        ValueError,
+        "delta must be > 0",
+    ),
+    (
+        "losses masked",
+        lambda: lv.losses.get("l1").value(np.ma.array([1.0, 2.0], mask=[0, 1])),
+        TypeError,
+        "r is a numpy masked array",
+    ),
+    (
+        "ce huge index",
+        lambda: F.cross_entropy([[0.0, 1.0]], [1e20]),
+        ValueError,
+        "got 1e+20",
+    ),
+    (
+        "ce ignore_index with probabilities",
+        lambda: F.cross_entropy([[0.0, 1.0]], [[0.5, 0.5]], ignore_index=1),
+        ValueError,
+        "ignore_index is not supported",
     ),
     (
         "symbolic softmax target",
         lambda: symbolic.softmax_cross_entropy(3, 3),
         ValueError,
-        "target must be an int in [0, 2]",
+        "target must be <= 2, got 3",
     ),
 ]
 
@@ -472,10 +510,16 @@ def test_bad_input_raises_with_a_clear_message(call, exc, text):
     with pytest.raises(exc) as info:
         call()
     assert text in str(info.value), f"message {str(info.value)!r} lacks {text!r}"
-    assert isinstance(info.value, (ValueError, TypeError))
+    # the exact class, not a subclass: the same bad input raises the same type everywhere
+    assert type(info.value) is exc, f"raised {type(info.value).__name__}, expected {exc.__name__}"
 
 
-def test_zz_count_bad_inputs(capsys):
+def test_bad_input_table_uses_value_and_type_errors_only():
+    for case_id, _, exc, _ in BAD:
+        assert issubclass(exc, (ValueError, TypeError)), case_id
+
+
+def test_bad_input_table_is_large_and_has_unique_ids(capsys):
     ids = [c[0] for c in BAD]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     with capsys.disabled():

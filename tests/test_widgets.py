@@ -1,4 +1,4 @@
-"""Tests of lossviz.widgets: Param grids and validation, the static and live displays, blitting."""
+"""Tests of lossviz.figures: controls, the static and live displays, the narrow layout, blitting."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ import pytest
 from PIL import Image
 
 import lossviz as lv
-from lossviz import widgets as W
+from lossviz.display import DISPLAY_ENV
+from lossviz.figures import _mpl_private, rendering
+from lossviz.figures import slider as W
+from lossviz.figures.rendering import FrameRenderer
 
 R = np.linspace(-3, 3, 201)
 
@@ -209,31 +212,29 @@ def test_unknown_mode_raises(mode):
 
 
 def test_unknown_env_value_raises(monkeypatch):
-    monkeypatch.setenv("LOSSVIZ_DISPLAY", "website")
+    monkeypatch.setenv(DISPLAY_ENV, "website")
     with pytest.raises(ValueError, match="LOSSVIZ_DISPLAY must be 'live' or 'static'"):
         lv.slider_figure(_setup_ok, P, alt="x")
 
 
 def test_mode_from_environment_and_override(monkeypatch):
-    monkeypatch.delenv("LOSSVIZ_DISPLAY", raising=False)
+    monkeypatch.delenv(DISPLAY_ENV, raising=False)
     assert lv.slider_figure(_setup_ok, P, alt="x").mode == "live"
-    monkeypatch.setenv("LOSSVIZ_DISPLAY", "static")
+    monkeypatch.setenv(DISPLAY_ENV, "static")
     assert lv.slider_figure(_setup_ok, P, alt="x").mode == "static"
     assert lv.slider_figure(_setup_ok, P, alt="x", mode="live").mode == "live"
-    monkeypatch.setenv("LOSSVIZ_DISPLAY", "live")
+    monkeypatch.setenv(DISPLAY_ENV, "live")
     assert lv.slider_figure(_setup_ok, P, alt="x").mode == "live"
 
 
 def test_too_many_params():
-    ps = [lv.Param(n, 0, 1, default=0.5, num=2) for n in "abc"]
-    with pytest.raises(ValueError, match="at most 2 Params"):
+    ps = [lv.Param(n, 0, 1, default=0.5, num=2) for n in "abcd"]
+    with pytest.raises(ValueError, match="at most 3 controls"):
         lv.slider_figure(_setup_ok, *ps, alt="x", mode="live")
 
 
 def test_other_argument_errors():
-    with pytest.raises(ValueError, match="at least one Param"):
-        lv.slider_figure(_setup_ok, alt="x", mode="live")
-    with pytest.raises(TypeError, match="lossviz.Param"):
+    with pytest.raises(TypeError, match="Param, Choice or Toggle"):
         lv.slider_figure(_setup_ok, ("a", 0, 1), alt="x", mode="live")
     with pytest.raises(ValueError, match="names must be distinct"):
         lv.slider_figure(_setup_ok, P, P, alt="x", mode="live")
@@ -266,19 +267,38 @@ def test_static_display_one_param():
     bundle = fig._repr_mimebundle_()
     assert set(bundle) == {"text/html", "text/plain"}
     html_text = bundle["text/html"]
-    # One frame per grid value (25 + the inserted default), every one an 800x320 PNG.
+    # One frame per grid value (25 + the inserted default), every one an 800x320 figure drawn at
+    # the chosen pixel density (2x when the frames fit the byte budget, as these do).
     assert len(fig.frames) == 26
-    assert {png_size(f) for f in fig.frames} == {(800, 320)}
+    assert fig.density == 2.0
+    assert {png_size(f) for f in fig.frames} == {(1600, 640)}
     assert len(set(fig.frames)) == 26  # the frames differ
-    # update ran once at setup and once per frame, at exactly the grid values.
-    assert [c["a"] for c in calls.calls[1:]] == list(param.grid)
+    # Each layout (wide, then narrow) ran update at exactly the grid values, in grid order, after
+    # setup's call and the calls that choose the density and learn what changes.
+    seq, grid = [c["a"] for c in calls.calls], list(param.grid)
+    starts = [i for i in range(len(seq)) if seq[i : i + len(grid)] == grid]
+    assert len(starts) == 2 and starts[1] - starts[0] > len(grid)
+    assert len(seq) <= 2 * len(grid) + 2 * (len(W.DENSITIES) + 1) + 1
     # Each frame's readout is what update returned for that frame's value.
     data = payload(fig)
     assert data["readouts"] == [f"value of a: {v:.4g} · sum: {v:.4g}" for v in param.grid]
     assert data["sizes"] == [26]
     assert len(data["frames"]) == 26 and data["frames"][param.default_index] == ""
+    # Frames are plain URLs (data: URIs here; a site build may swap them for files).
+    prefix = "data:image/png;base64,"
     assert all(
-        base64.b64decode(s) == f for s, f in zip(data["frames"], fig.frames, strict=True) if s
+        s.startswith(prefix) for k, s in enumerate(data["frames"]) if k != param.default_index
+    )
+    assert all(
+        base64.b64decode(s[len(prefix) :]) == f
+        for s, f in zip(data["frames"], fig.frames, strict=True)
+        if s
+    )
+    assert len(data["narrow"]) == 26 and data["narrow"][param.default_index] == ""
+    assert all(
+        base64.b64decode(s[len(prefix) :]) == f
+        for s, f in zip(data["narrow"], fig.narrow_frames, strict=True)
+        if s
     )
 
     doc = parse(html_text)
@@ -312,8 +332,10 @@ def test_static_display_one_param():
     assert not doc.find("link") and not [a for t, a in doc.tags if t == "script" and "src" in a]
     assert "http:" not in html_text and "https:" not in html_text and 'src="//' not in html_text
     assert "(function(){" in html_text
-    # Budget: a 25-frame slider of a two-panel line figure stays under 600 KB.
-    assert fig.nbytes == len(html_text.encode()) <= 600_000
+    # Budget: what a reader downloads for one layout of a 25-frame slider stays under 600 KB.
+    assert fig.nbytes == len(html_text.encode())
+    assert set(fig.layout_bytes) == {"wide", "narrow"}
+    assert max(fig.layout_bytes.values()) <= 600_000
     assert "static" in bundle["text/plain"]
 
 
@@ -367,7 +389,7 @@ def test_live_display_widget_and_no_static_frames(monkeypatch):
     def no_static(*args, **kwargs):
         raise AssertionError("a live figure rendered a static frame")
 
-    monkeypatch.setattr(W.FrameRenderer, "png_small", no_static)
+    monkeypatch.setattr(FrameRenderer, "png_small", no_static)
     calls = Calls()
     param = lv.Param("a", 0.1, 3.0, default=1.0, num=25, label="a (gain)", unit="units")
     fig = lv.slider_figure(calls.setup, param, alt="x", mode="live", figsize=(8, 3.2), dpi=100)
@@ -395,15 +417,15 @@ def test_live_display_widget_and_no_static_frames(monkeypatch):
     assert isinstance(slider, ipywidgets.FloatSlider)
     assert (slider.min, slider.max, slider.value) == (0.1, 3.0, 1.0)
     assert slider.description == "a (gain)" and slider.readout is False
-    assert fig._value_labels["a"].value == "1 units"
-    assert "value of a: 1" in fig._readout_widget.value
+    assert fig.live.value_labels["a"].value == "1 units"
+    assert "value of a: 1" in fig.live.readout.value
 
     before = fig.image.value
     slider.value = 2.5  # what the frontend does when the reader moves the slider
     assert calls.calls[-1] == {"a": 2.5}
     assert fig.image.value != before and png_size(fig.image.value) == (800, 320)
-    assert fig._value_labels["a"].value == "2.5 units"
-    assert "value of a: 2.5" in fig._readout_widget.value
+    assert fig.live.value_labels["a"].value == "2.5 units"
+    assert "value of a: 2.5" in fig.live.readout.value
     assert len(fig.step_times) == 1
 
 
@@ -430,7 +452,7 @@ def test_live_error_in_update_is_shown():
 
     fig = lv.slider_figure(setup, P, alt="x", mode="live", figsize=(3, 2))
     fig.sliders["a"].value = 2.0
-    assert "a too large for this demo" in fig._readout_widget.value
+    assert "a too large for this demo" in fig.live.readout.value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -537,7 +559,7 @@ def test_png_fast_decodes_to_the_canvas_pixels(facecolor):
     fig = Figure(figsize=(3, 2), dpi=50, facecolor=facecolor)
     ax = fig.subplots()
     ax.plot(R, np.sin(R), color=lv.style.color("ce"))
-    renderer = W.FrameRenderer(fig, blit=False)
+    renderer = FrameRenderer(fig, blit=False)
     renderer.draw()
     img = Image.open(io.BytesIO(renderer.png_fast()))
     img.load()  # a broken CRC or zlib stream raises here
@@ -549,3 +571,290 @@ def test_png_fast_decodes_to_the_canvas_pixels(facecolor):
         assert img.mode == "RGBA"
     assert img.size == (150, 100)
     assert np.array_equal(np.asarray(img), expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# choice and toggle controls, up to three per figure
+# ---------------------------------------------------------------------------------------------
+def test_choice_and_toggle_values_texts_and_validation():
+    c = lv.Choice("loss", {"l1": "L1", "mse": "MSE", "huber": "Huber"}, default="mse", label="loss")
+    assert (c.values, c.texts, c.default_index) == (
+        ("l1", "mse", "huber"),
+        ("L1", "MSE", "Huber"),
+        1,
+    )
+    assert c.describe("huber") == "loss = Huber"
+    assert lv.Choice("k", ["a", "b"]).values == ("a", "b")
+    t = lv.Toggle("y", values=(0, 1), default=1, texts=("y = 0", "y = 1"), label="label")
+    assert (t.values, t.texts, t.default_index, t.describe(0)) == (
+        (0, 1),
+        ("y = 0", "y = 1"),
+        1,
+        "label = y = 0",
+    )
+    assert lv.Toggle("flip").texts == ("off", "on")
+    with pytest.raises(ValueError, match="default must be one of"):
+        lv.Choice("k", ["a", "b"], default="c")
+    with pytest.raises(ValueError, match="2 to 8 choices"):
+        lv.Choice("k", ["a"])
+    with pytest.raises(ValueError, match="distinct"):
+        lv.Choice("k", ["a", "a"])
+    with pytest.raises(TypeError, match="options must be"):
+        lv.Choice("k", "ab")
+    with pytest.raises(ValueError, match="must differ"):
+        lv.Toggle("t", values=(1, 1))
+    with pytest.raises(ValueError, match="default must be one of"):
+        lv.Toggle("t", values=(0, 1), default=2)
+    with pytest.raises(ValueError, match="identifier"):
+        lv.Toggle("not a name")
+
+
+def _setup_three(fig):
+    ax = fig.subplots()
+    (line,) = ax.plot(R, R)
+    ax.set(xlim=(-3, 3), ylim=(-10, 10))
+
+    def update(a, shape, flip):
+        y = {"line": a * R, "sine": a * np.sin(R)}[shape]
+        line.set_ydata(-y if flip else y)
+        return {"shape": shape, "flip": str(flip), "a": a}
+
+    return update
+
+
+def test_three_controls_static_grid_and_markup():
+    pa = lv.Param("a", 1.0, 3.0, default=2.0, num=3)
+    shape = lv.Choice(
+        "shape", {"line": "straight line", "sine": "sine"}, default="sine", label="shape"
+    )
+    flip = lv.Toggle("flip", default=True, label="flip sign")
+    fig = lv.slider_figure(
+        _setup_three, pa, shape, flip, alt="three", mode="static", figsize=(3, 2)
+    )
+    assert (
+        len(fig.frames) == 3 * 2 * 2 and fig.narrow_frames is None
+    )  # 300 px wide: no narrow layout
+    # last control varies fastest; the default frame is (a=2, sine, flip=True)
+    assert fig.default_index == (1 * 2 + 1) * 2 + 1
+    data = payload(fig)
+    assert data["sizes"] == [3, 2, 2]
+    assert data["readouts"][0] == "shape: line · flip: False · a: 1"
+    assert data["readouts"][fig.default_index] == "shape: sine · flip: True · a: 2"
+    doc = parse(fig.html)
+    radios = doc.find("input", type="radio")
+    assert ["checked" in r for r in radios] == [False, True]
+    assert len({r["name"] for r in radios}) == 1  # one group
+    (switch,) = doc.find("input", type="checkbox")
+    assert switch["role"] == "switch" and "checked" in switch
+    assert len(doc.find("fieldset")) == 1 and len(doc.find("legend")) == 1  # the choice, named
+    assert doc.find("label", **{"for": switch["id"]})  # the switch, named by its label
+    assert [x["data-control"] for _t, x in doc.tags if "data-control" in x] == [
+        "range",
+        "choice",
+        "toggle",
+    ]
+    with pytest.raises(ValueError, match="at most 3 controls"):
+        lv.slider_figure(_setup_three, pa, shape, flip, lv.Toggle("x"), alt="x", mode="static")
+
+
+def test_three_controls_live_widgets_pass_values():
+    import ipywidgets as w
+
+    pa = lv.Param("a", 1.0, 3.0, default=2.0, num=3)
+    shape = lv.Choice("shape", {"line": "straight line", "sine": "sine"}, default="sine")
+    flip = lv.Toggle("flip", values=("no", "yes"), default="no")
+    fig = lv.slider_figure(_setup_three, pa, shape, flip, alt="x", mode="live", figsize=(3, 2))
+    assert isinstance(fig.sliders["shape"], w.ToggleButtons)
+    assert isinstance(fig.sliders["flip"], w.Checkbox) and fig.sliders["flip"].value is False
+    fig.sliders["shape"].value = 0  # the reader picks "straight line"
+    assert (
+        "shape: line" in fig.live.readout.value
+        and fig.live.value_labels["shape"].value == "straight line"
+    )
+    fig.sliders["flip"].value = True
+    assert fig.values == {"a": 2.0, "shape": "line", "flip": "yes"}
+    assert fig.live.value_labels["flip"].value == "yes"
+
+
+def test_static_figure_without_controls_is_a_picture():
+    def setup(fig):
+        fig.subplots().plot(R, R)
+        return lambda: None
+
+    fig = lv.slider_figure(setup, alt="just a line", mode="static", figsize=(3, 2))
+    assert len(fig.frames) == 1
+    assert "<script" not in fig.html and 'class="lossviz-controls"' not in fig.html
+    assert parse(fig.html).find("img")[0]["alt"].startswith("just a line")
+
+
+# ---------------------------------------------------------------------------------------------
+# phone layout, pixel density, accessibility markup
+# ---------------------------------------------------------------------------------------------
+def test_stack_panels_makes_one_column_and_refuses_what_it_cannot_stack():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3), layout="constrained")
+    a, b = fig.subplots(1, 2)
+    assert rendering.stack_panels(fig)
+    assert tuple(fig.get_size_inches()) == pytest.approx((rendering.NARROW_WIDTH, 6.1))
+    pa, pb = a.get_position(), b.get_position()
+    assert pa.y0 > pb.y1  # a above b
+    assert pa.x0 == pytest.approx(pb.x0, abs=0.05)  # same column
+    twin = Figure(figsize=(8, 3))
+    ax = twin.subplots()
+    ax.twinx()
+    assert not rendering.stack_panels(twin)
+    tall = Figure(figsize=(8, 6))
+    tall.subplots(2, 2)
+    assert not rendering.stack_panels(tall)
+
+
+def test_narrow_layout_markup_and_sizes():
+    fig = lv.slider_figure(
+        Calls().setup,
+        lv.Param("a", 0.0, 1.0, default=0.5, num=3),
+        alt="x",
+        mode="static",
+        caption="A visible caption.",
+    )
+    doc = parse(fig.html)
+    (source,) = doc.find("source")
+    (img,) = doc.find("img")
+    assert source["media"] == "(max-width: 599.98px)"
+    # CSS sizes: the wide 800x320 figure and the narrow stacked one, 460 px wide.
+    assert (img["width"], img["height"]) == ("800", "320")
+    assert source["width"] == "460" and int(source["height"]) > 460
+    d, dn = fig.density, fig.narrow_density
+    assert png_size(fig.frames[0]) == (round(800 * d), round(320 * d))
+    assert png_size(fig.narrow_frames[0])[0] == round(460 * dn)
+    assert (
+        base64.b64decode(source["srcset"].split(",", 1)[1]) == fig.narrow_frames[fig.default_index]
+    )
+    assert "<figcaption" in fig.html and "A visible caption." in fig.html
+    assert (
+        lv.slider_figure(
+            Calls().setup,
+            lv.Param("a", 0.0, 1.0, default=0.5, num=3),
+            alt="x",
+            mode="static",
+            narrow=False,
+        ).narrow_frames
+        is None
+    )
+
+
+def test_density_falls_back_when_frames_exceed_the_budget():
+    p = lv.Param("a", 0.0, 1.0, default=0.5, num=3)
+    big = lv.slider_figure(Calls().setup, p, alt="x", mode="static", figsize=(3, 2))
+    budget = 3 * len(big.frames[big.default_index]) - 1  # 3 frames at 2x just do not fit
+    small = lv.slider_figure(
+        Calls().setup, p, alt="x", mode="static", figsize=(3, 2), max_bytes=budget
+    )
+    assert big.density == 2.0 and small.density < 2.0
+    assert png_size(small.frames[0]) == (round(300 * small.density), round(200 * small.density))
+
+
+def test_range_markup_min_max_fixed_value_box_and_units():
+    p = lv.Param("beta", 0.5, 2.5, default=1.5, num=5, label="β", unit="units")
+    fig = lv.slider_figure(_setup_ok_beta, p, alt="x", mode="static", figsize=(3, 2))
+    doc = parse(fig.html)
+    (rng,) = doc.find("input", type="range")
+    assert rng["aria-valuetext"] == "β = 1.5 units"  # the parameter's units, never an index
+    ends = [a for t, a in doc.tags if t == "span" and a.get("class") == "lossviz-end"]
+    assert len(ends) == 2 and all(e["aria-hidden"] == "true" for e in ends)
+    assert ">0.5</span>" in fig.html and ">2.5</span>" in fig.html  # min and max, unit in the box
+    (out,) = doc.find("output", **{"class": "lossviz-value"})
+    # fixed width: the longest value text ("0.5 units" .. "2.5 units": 9 characters) + padding
+    assert out["style"] == "width:9.5ch"
+    assert "touch-action:pan-y" in fig.html and "@media (pointer:coarse)" in fig.html
+
+
+def _setup_ok_beta(fig):
+    (line,) = fig.subplots().plot(R, R)
+
+    def update(beta):
+        line.set_ydata(beta * R)
+
+    return update
+
+
+# ---------------------------------------------------------------------------------------------
+# the matplotlib adapter: partial redraws only in the tested version range
+# ---------------------------------------------------------------------------------------------
+def test_adapter_version_range():
+    assert _mpl_private.partial_redraw_supported()  # the installed version is a tested one
+    assert _mpl_private.partial_redraw_supported("3.7.0")
+    assert _mpl_private.partial_redraw_supported("3.11.2rc1")
+    assert not _mpl_private.partial_redraw_supported("3.6.3")
+    assert not _mpl_private.partial_redraw_supported("3.12.0")
+    assert not _mpl_private.partial_redraw_supported("4.0")
+
+
+def test_outside_the_version_range_live_steps_are_full_redraws(monkeypatch):
+    monkeypatch.setattr(_mpl_private.matplotlib, "__version__", "3.99.0")
+    fast = lv.slider_figure(_setup_lines_legend_title, P, alt="x", mode="live", figsize=(4, 2))
+    ref = lv.slider_figure(
+        _setup_lines_legend_title, P, alt="x", mode="live", figsize=(4, 2), blit=False
+    )
+    for v in (0.2, 1.4):
+        assert fast.step(a=v) == ref.step(a=v)
+    assert fast.renderer.blits == 0 and fast.renderer.full_draws >= 2
+
+
+# ---------------------------------------------------------------------------------------------
+# plain figures on the static site
+# ---------------------------------------------------------------------------------------------
+def test_plain_figure_html_has_both_layouts_and_restores_the_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from lossviz.figures import picture
+
+    fig = Figure(figsize=(8, 3), layout="constrained")
+    FigureCanvasAgg(fig)
+    a, b = fig.subplots(1, 2)
+    a.plot(R, R)
+    a.set(title="loss", xlabel="residual $r$", ylabel="loss")
+    b.plot(R, np.sin(R))
+    before = io.BytesIO()
+    fig.savefig(before, format="png")
+    positions = [ax.get_position().bounds for ax in fig.axes]
+    html_text = picture.figure_html(fig)
+    after = io.BytesIO()
+    fig.savefig(after, format="png")
+    assert after.getvalue() == before.getvalue()  # the figure is as it was
+    assert [ax.get_position().bounds for ax in fig.axes] == positions
+    doc = parse(html_text)
+    (img,) = doc.find("img")
+    (source,) = doc.find("source")
+    assert img["alt"].startswith("Figure: loss (loss against residual r); a panel")
+    w, h = png_size(base64.b64decode(img["src"].split(",", 1)[1]))
+    # 2x pixels (CSS sizes rounded); the tight bounding box adds its 0.1-inch pad
+    assert abs(w - 2 * int(img["width"])) <= 1 and abs(h - 2 * int(img["height"])) <= 1
+    assert int(img["width"]) <= 820 and int(source["width"]) <= 480
+    assert "<script" not in html_text and "<figcaption" in html_text
+
+
+def test_plain_figures_use_the_html_formatter_only_in_the_book_build():
+    import subprocess
+    import sys
+
+    code = (
+        "import lossviz, IPython.core.interactiveshell as s, matplotlib.figure as m;"
+        "ip = s.InteractiveShell.instance();"
+        "from lossviz.figures import picture; print(picture.register(ip));"
+        "f = ip.display_formatter.formatters['text/html'];"
+        "print(f.lookup_by_type(m.Figure).__name__);"
+        # what enabling the inline backend does (IPython's select_figure_formats), then a cell ends
+        "f.pop(m.Figure); ip.events.trigger('post_execute');"
+        "print(f.lookup_by_type(m.Figure).__name__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["True", "figure_html", "figure_html"]
+    probe = "import sys, lossviz; print('lossviz.figures.picture' in sys.modules)"
+    for mode, loaded in (("static", "True"), ("live", "False")):
+        env = {**__import__("os").environ, DISPLAY_ENV: mode}
+        res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+        assert res.stdout.strip() == loaded, res.stderr
