@@ -1,114 +1,66 @@
-"""Measure the website against its budgets (issue 9) and print the numbers.
+"""Measure the website against its budgets and print the numbers.
 
-    .venv/bin/python benchmarks/bench_site.py             # clean build + no-change rebuild + sizes
-    .venv/bin/python benchmarks/bench_site.py --site DIR  # sizes of an existing _build/html only
+    .venv/bin/python benchmarks/bench_site.py             # clean build + rebuild + all tables
+    .venv/bin/python benchmarks/bench_site.py --site DIR  # an existing _build/html, no build
+        --no-browser      sizes only        --page chapters/x   browser table for one page
+        --json FILE       the browser table as JSON too
 
-Budgets:
-- each page's own HTML with its embedded figures (data: URIs inside the page, plus the images it
-  loads from ``_images/``) <= 2 MB; the theme's shared assets and MathJax are counted once, for
-  the site, not per page;
+Budgets (defined in tests/site_metrics.py, asserted by the tests on the build of the test run):
+- each page's own HTML with its embedded figures plus the images it loads from ``_images/``
+  <= 2 MB; the theme's shared assets and MathJax are counted once, for the site;
 - the whole ``_build/html`` <= 30 MB;
 - a clean build of the whole book, every notebook executed, <= 180 s on the 2-core machine;
-- a rebuild with nothing changed <= 30 s.
+- a rebuild with nothing changed <= 30 s;
+- per page, in Debian's Chromium with the network blocked: a phone's cold load (390x844, DPR 2,
+  empty cache, CPU 4x slower: CDP ``Emulation.setCPUThrottlingRate``) <= 1.5 MB with
+  DOMContentLoaded <= 3 s; <= 30 Tab stops before a chapter's first slider; a chapter prints on
+  <= 16 A4 pages; no serious or critical finding of the current axe-core (light and dark theme).
+  Also shown, without a budget here: requests, the load event, the smallest figure scale on the
+  phone and the time from a key press on the first slider to its new frame (4x slower CPU).
 
-Exit status 1 when a budget is exceeded. The size functions are also used by tests/test_build.py,
-which asserts the size budgets on the build of the test run.
+Exit status 1 when a budget is exceeded.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "tests"))
 
-MB = 1e6
-PAGE_BUDGET = 2 * MB
-SITE_BUDGET = 30 * MB
-CLEAN_BUILD_BUDGET = 180.0
-REBUILD_BUDGET = 30.0
-#: Not a budget of the issue: a guard that the MathJax subset stays a subset (the package: 21 MB).
-MATHJAX_BUDGET = 2.5 * MB
-
-_LOCAL_IMG = re.compile(r"""<img[^>]*?\ssrc=["'](?!data:|https?:|//)([^"'#?]+)""")
-# Embedded binary data: data: URIs and the base64 frames of the static sliders (long runs).
-_BASE64 = re.compile(r"[A-Za-z0-9+/=]{1000,}")
-
-
-@dataclass(frozen=True)
-class PageSize:
-    """One page's own weight: its HTML (data: URIs included) and the local images it loads."""
-
-    name: str
-    html: int
-    embedded: int  # bytes of base64 data (figures, slider frames) in the HTML, part of ``html``
-    images: int  # bytes of the page's own images under _images/ (not shared assets)
-
-    @property
-    def total(self) -> int:
-        return self.html + self.images
-
-
-def pages(site: Path) -> list[Path]:
-    """The HTML pages of a built site (not the theme's or Sphinx's assets)."""
-    return sorted(
-        p
-        for p in site.rglob("*.html")
-        if not ({"_static", "_sources", "_images"} & set(p.relative_to(site).parts))
-    )
-
-
-def page_size(site: Path, page: Path) -> PageSize:
-    text = page.read_text(encoding="utf-8", errors="replace")
-    images = 0
-    for src in set(_LOCAL_IMG.findall(text)):
-        target = (page.parent / src).resolve()
-        if "_static" not in target.relative_to(site.resolve()).parts and target.is_file():
-            images += target.stat().st_size
-    return PageSize(
-        name=str(page.relative_to(site).with_suffix("")),
-        html=page.stat().st_size,
-        embedded=sum(len(m) for m in _BASE64.findall(text)),
-        images=images,
-    )
-
-
-def folder_size(path: Path) -> int:
-    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
-
-
-def site_sizes(site: Path) -> dict[str, int]:
-    """Shared parts of the site, counted once: MathJax, the theme's other assets, the total."""
-    static = site / "_static"
-    mathjax = folder_size(static / "mathjax") if (static / "mathjax").is_dir() else 0
-    return {
-        "site": folder_size(site),
-        "mathjax": mathjax,
-        "static_without_mathjax": folder_size(static) - mathjax,
-        "sources": folder_size(site / "_sources") if (site / "_sources").is_dir() else 0,
-        "images": folder_size(site / "_images") if (site / "_images").is_dir() else 0,
-    }
-
-
-def build_command(source: Path, out: Path, *extra: str) -> list[str]:
-    """The book build as the README's commands and the test suite run it: warnings are errors."""
-    return [
-        str(VENV_BIN / "jupyter-book"),
-        "build",
-        str(source),
-        "--path-output",
-        str(out),
-        "--warningiserror",
-        "--keep-going",
-        *extra,
-    ]
+# The budgets, size functions and browser measurements live with the tests, which assert them.
+from site_metrics import (  # noqa: E402
+    CLEAN_BUILD_BUDGET,
+    COLD_LOAD_BUDGET,
+    CPU_SLOWDOWN,
+    DCL_BUDGET,
+    LAPTOP,
+    MATHJAX_BUDGET,
+    MB,
+    PAGE_BUDGET,
+    PHONE,
+    PRINT_PAGE_BUDGET,
+    REBUILD_BUDGET,
+    SITE_BUDGET,
+    TAB_STOP_BUDGET,
+    axe_findings,
+    axe_script,
+    build_command,
+    cold_load,
+    page_size,
+    pages,
+    print_pages,
+    site_sizes,
+    smallest_figure_scale,
+    tab_stops_before_slider,
+    wait_for_math,
+)
 
 
 def build(source: Path, out: Path) -> float:
@@ -149,14 +101,155 @@ def report_sizes(site: Path) -> list[str]:
     return over
 
 
+def first_slider_response(page) -> float | None:
+    """Milliseconds from a key press on the first slider to its new frame being in the page."""
+    slider = page.locator("input[type=range]").first
+    if page.locator("input[type=range]").count() == 0:
+        return None
+    slider.scroll_into_view_if_needed()
+    page.evaluate(
+        """() => {
+          const input = document.querySelector('input[type=range]');
+          const fig = input.closest('figure') || input.parentElement;
+          window.__sliderResponse = new Promise(resolve => {
+            let pressed = 0;
+            input.addEventListener('keydown', e => { pressed = e.timeStamp; }, {once: true});
+            new MutationObserver((_, obs) => { obs.disconnect();
+              requestAnimationFrame(() => resolve(performance.now() - pressed)); })
+              .observe(fig, {subtree: true, attributes: true, attributeFilter: ['src']});
+          });
+        }"""
+    )
+    slider.focus()
+    key = "ArrowLeft" if slider.input_value() == slider.get_attribute("max") else "ArrowRight"
+    page.keyboard.press(key)
+    return page.evaluate(
+        "() => Promise.race([window.__sliderResponse, "
+        "new Promise(r => setTimeout(() => r(null), 20000))])"
+    )
+
+
+def measure_browser(site: Path, names: list[str]) -> dict[str, dict]:
+    """Per page: a phone's cold load with a slower CPU, figure scale, first slider response,
+    Tab stops (laptop), A4 print pages and serious/critical axe-core findings (light, dark)."""
+    from browser import chromium, fresh_context, serve_directory
+
+    script = axe_script()
+    rows: dict[str, dict] = {}
+    with serve_directory(site) as base, chromium(**LAPTOP) as (context, log):
+        for name in names:
+            url = f"{base}{name}.html"
+            row: dict = {}
+            phone = fresh_context(context, log, **PHONE)
+            load = cold_load(phone, url)
+            row.update(
+                bytes=load.bytes,
+                requests=load.requests,
+                dcl=load.dom_content_loaded,
+                load=load.load,
+            )
+            page = phone.new_page()
+            cdp = phone.new_cdp_session(page)
+            page.goto(url, wait_until="load")
+            wait_for_math(page)
+            row["figure_scale"] = smallest_figure_scale(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+            row["slider_ms"] = first_slider_response(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+            phone.close()
+
+            laptop = fresh_context(context, log, **LAPTOP)
+            page = laptop.new_page()
+            page.goto(url, wait_until="load")
+            wait_for_math(page)
+            row["tab_stops"] = tab_stops_before_slider(page)
+            row["print_pages"] = print_pages(page)
+            for mode in ("light", "dark"):
+                page.evaluate(
+                    """(mode) => { document.documentElement.dataset.mode = mode;
+                                  document.documentElement.dataset.theme = mode; }""",
+                    mode,
+                )
+                page.wait_for_timeout(300)
+                found = axe_findings(page, script)
+                row[f"axe_{mode}"] = sum(len(f["targets"]) for f in found)
+                row[f"axe_{mode}_rules"] = sorted({f["id"] for f in found})
+            laptop.close()
+            rows[name] = row
+            print(f"  measured {name}: {row}", file=sys.stderr)
+    return rows
+
+
+def report_browser(rows: dict[str, dict]) -> list[str]:
+    """Print the browser table; return the budgets exceeded."""
+    over = []
+    print(
+        f"\nphone 390x844 DPR 2, cold cache, CPU {CPU_SLOWDOWN}x slower; Tab stops and print on a "
+        "1280x800 laptop; axe-core findings = serious+critical nodes"
+    )
+    head = (
+        f"{'page':<30}{'cold MB':>8}{'req':>5}{'DCL s':>7}{'load s':>7}{'fig':>6}"
+        f"{'key ms':>8}{'tabs':>6}{'A4':>4}{'axe L':>6}{'axe D':>6}"
+    )
+    print(head)
+
+    def fmt(v, spec):
+        return format(v, spec) if v is not None else format("-", spec.split(".")[0] + "s")
+
+    for name, r in rows.items():
+        print(
+            f"{name:<30}{r['bytes'] / MB:>8.2f}{r['requests']:>5}{r['dcl']:>7.2f}{r['load']:>7.2f}"
+            f"{fmt(r['figure_scale'], '>6.2f')}{fmt(r['slider_ms'], '>8.0f')}"
+            f"{fmt(r['tab_stops'], '>6')}{r['print_pages']:>4}{r['axe_light']:>6}{r['axe_dark']:>6}"
+        )
+        rules = sorted(set(r["axe_light_rules"]) | set(r["axe_dark_rules"]))
+        if rules:
+            print(f"{'':<30}axe rules: {', '.join(rules)}")
+        checks = [
+            (r["bytes"] > COLD_LOAD_BUDGET, f"cold load {r['bytes'] / MB:.2f} MB"),
+            (r["dcl"] > DCL_BUDGET, f"DOMContentLoaded {r['dcl']:.2f} s"),
+            (r["tab_stops"] is not None and r["tab_stops"] > TAB_STOP_BUDGET, "Tab stops"),
+            (name.startswith("chapters/") and r["print_pages"] > PRINT_PAGE_BUDGET, "print"),
+            (r["axe_light"] + r["axe_dark"] > 0, "axe findings"),
+        ]
+        over += [f"{name}: {what}" for bad, what in checks if bad]
+    return over
+
+
+def site_pages(site: Path) -> list[str]:
+    """Page names (``chapters/x``) of a built site, without the index redirect."""
+    return [
+        str(p.relative_to(site).with_suffix(""))
+        for p in pages(site)
+        if p.name != "index.html" or p.parent != site
+    ]
+
+
+def measure(site: Path, browser: bool, only: list[str] | None, json_out: Path | None) -> list[str]:
+    over = report_sizes(site)
+    if browser:
+        names = only or site_pages(site)
+        rows = measure_browser(site, names)
+        over += report_browser(rows)
+        if json_out:
+            json_out.write_text(json.dumps(rows, indent=1))
+    return over
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="measure an existing _build/html, no builds")
     parser.add_argument("--book", type=Path, default=ROOT, help="the book's source folder")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="sizes only: no phone/keyboard/print/axe table"
+    )
+    parser.add_argument("--page", action="append", help="browser table for this page only")
+    parser.add_argument("--json", type=Path, help="also write the browser table as JSON here")
     args = parser.parse_args()
+    browser = not args.no_browser
     over: list[str] = []
     if args.site:
-        over += report_sizes(args.site)
+        over += measure(args.site, browser, args.page, args.json)
     else:
         with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
             out = Path(tmp)
@@ -168,7 +261,7 @@ def main() -> int:
                 over.append(f"clean build {clean:.1f} s > {CLEAN_BUILD_BUDGET:.0f} s")
             if rebuild > REBUILD_BUDGET:
                 over.append(f"rebuild {rebuild:.1f} s > {REBUILD_BUDGET:.0f} s")
-            over += report_sizes(out / "_build" / "html")
+            over += measure(out / "_build" / "html", browser, args.page, args.json)
     print("\nbudgets: " + ("all met" if not over else "EXCEEDED: " + "; ".join(over)))
     return 1 if over else 0
 

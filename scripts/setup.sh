@@ -2,8 +2,8 @@
 # Create or update the project's virtual environment in .venv (idempotent).
 #   bash scripts/setup.sh          the book's toolchain (build the site, run JupyterLab)
 #   bash scripts/setup.sh --test   plus the test tools and Debian's Chromium for the browser tests
-# Works on a fresh Debian machine with Python 3.11: installs python3-venv and chromium with apt-get
-# when they are missing (as root, or through sudo).
+# Works on a fresh Debian machine with Python 3.11: installs python3-venv, nodejs/npm and chromium
+# with apt-get when they are missing (as root, or through sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,5 +53,21 @@ if [ $want_test = 1 ]; then
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+fi
+
+# 4. npm packages, pinned, into .venv/node (Node.js and npm from Debian when absent):
+#    mathjax-full typesets the formulas at build time (_ext/book_mathjax.py); for the tests, the
+#    current axe-core (the copy bundled with axe-playwright-python is older and misses rules).
+npm_packages=(mathjax-full@3.2.2)
+[ $want_test = 1 ] && npm_packages+=(axe-core@4.14.1)
+npm_missing=()
+for spec in "${npm_packages[@]}"; do
+  name=${spec%@*} version=${spec##*@}
+  grep -qs "\"version\": \"$version\"" ".venv/node/node_modules/$name/package.json" \
+    || npm_missing+=("$spec")
+done
+if [ ${#npm_missing[@]} != 0 ]; then
+  command -v npm >/dev/null || apt_install nodejs npm
+  npm install --silent --no-audit --no-fund --prefix .venv/node "${npm_missing[@]}"
 fi
 exit 0

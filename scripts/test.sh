@@ -10,4 +10,4 @@ echo "test: ruff"
 .venv/bin/ruff format --check lossviz tests benchmarks _ext scripts
 echo "test: pytest"
 # tests/: unit tests, gates, the book build and the browser tests; chapters/: every notebook (nbmake).
-.venv/bin/python -m pytest tests chapters --nbmake --nbmake-timeout=300 --timeout=1500 "$@"
+.venv/bin/python -m pytest tests chapters --nbmake --nbmake-timeout=300 --timeout=1500 --durations=25 "$@"

@@ -67,12 +67,8 @@ class NetworkLog:
         self.failed.clear()
 
 
-@contextlib.contextmanager
-def chromium(**context_options) -> Iterator[tuple[object, NetworkLog]]:
-    """Yield ``(context, log)``: a playwright browser context with the network blocked."""
-    from playwright.sync_api import sync_playwright
-
-    log = NetworkLog()
+def guard(context, log: NetworkLog) -> None:
+    """Block every non-local request of ``context`` and record failures in ``log``."""
 
     def route(route, request) -> None:
         url = request.url
@@ -91,13 +87,29 @@ def chromium(**context_options) -> Iterator[tuple[object, NetworkLog]]:
         if response.status >= 400:
             log.failed.append(f"{response.url} (HTTP {response.status})")
 
+    context.route("**/*", route)
+    context.on("requestfailed", request_failed)
+    context.on("response", response)
+
+
+def fresh_context(context, log: NetworkLog, **options):
+    """Another context (empty cache, own storage) of the same browser, guarded the same way."""
+    other = context.browser.new_context(**options)
+    guard(other, log)
+    return other
+
+
+@contextlib.contextmanager
+def chromium(**context_options) -> Iterator[tuple[object, NetworkLog]]:
+    """Yield ``(context, log)``: a playwright browser context with the network blocked."""
+    from playwright.sync_api import sync_playwright
+
+    log = NetworkLog()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             context = browser.new_context(**context_options)
-            context.route("**/*", route)
-            context.on("requestfailed", request_failed)
-            context.on("response", response)
+            guard(context, log)
             yield context, log
             context.close()
         finally:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from site_metrics import build_command
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The book that ``built_site`` builds and ``toc_docnames`` reads: this repository, or (development
@@ -49,22 +48,9 @@ def toc_docnames(toc_path: Path | None = None) -> list[str]:
     return [n.removesuffix(".ipynb").removesuffix(".md") for n in names]
 
 
-def _load(name: str, path: Path):
-    """Import a module from a file outside the test folder (benchmarks/, _ext/)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-#: Budgets, page sizes and the build command, shared with benchmarks/bench_site.py.
-bench_site = _load("bench_site", ROOT / "benchmarks" / "bench_site.py")
-
-
 def jupyter_book_build(source: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     """Run ``jupyter-book build`` with warnings as errors; return the finished process."""
-    cmd = bench_site.build_command(source, out, *extra)
+    cmd = build_command(source, out, *extra)
     return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
 
 

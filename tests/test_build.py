@@ -12,7 +12,7 @@ offer their notebook for download and no button that leads nowhere.
 
 from __future__ import annotations
 
-import importlib.util
+import json
 import re
 import shutil
 import sys
@@ -20,21 +20,16 @@ import textwrap
 
 import nbformat
 import pytest
-from conftest import BOOK, SITE_SUMMARY, bench_site, jupyter_book_build, toc_docnames
+import site_metrics
+from conftest import BOOK, SITE_SUMMARY, jupyter_book_build, toc_docnames
 
 pytestmark = pytest.mark.slow
 
 
-def _load(name: str, path):
-    """Import a module from a file outside the test folder (benchmarks/, _ext/)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-lossviz_book = _load("lossviz_book", BOOK / "_ext" / "lossviz_book.py")
+# The book's Sphinx extension modules (_ext/), imported the way Sphinx imports them.
+sys.path.insert(0, str(BOOK / "_ext"))
+import book_mathjax  # noqa: E402
+import book_pages  # noqa: E402
 
 DOCNAMES = toc_docnames()
 CHAPTERS = [name for name in DOCNAMES if name.startswith("chapters/")]
@@ -50,7 +45,7 @@ def test_every_page_in_the_toc_is_built(built_site):
 
 def test_no_page_outside_the_toc(built_site):
     """Only toc pages plus Sphinx's own (index redirect, general index, search) are published."""
-    built = {str(p.relative_to(built_site).with_suffix("")) for p in bench_site.pages(built_site)}
+    built = {str(p.relative_to(built_site).with_suffix("")) for p in site_metrics.pages(built_site)}
     assert built == set(DOCNAMES) | {"index", "genindex", "search"}
 
 
@@ -84,36 +79,91 @@ def test_page_loads_nothing_from_the_network(built_site, name):
     assert "application/vnd.jupyter.widget-state+json" not in html, "saved widget state"
 
 
-def test_mathjax_is_a_local_subset(built_site):
-    mathjax = built_site / "_static" / "mathjax"
-    assert (mathjax / "tex-chtml.js").is_file()
-    fonts = list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
-    assert len(fonts) >= 20, fonts
-    size = bench_site.folder_size(mathjax)
-    assert size <= bench_site.MATHJAX_BUDGET, f"MathJax subset {size / 1e6:.2f} MB"
-    assert not (mathjax / "sre").exists() and not (mathjax / "tex-svg-full.js").exists()
-    # Every page with math loads it from there, never from a CDN.
+def test_math_is_typeset_at_build_time(built_site):
+    """Formulas are MathJax markup in the HTML; no page loads MathJax; fonts and styles local."""
+    css = (built_site / "_static" / book_mathjax.STYLESHEET).read_text(encoding="utf-8")
+    fonts = built_site / "_static" / book_mathjax.FONTS
+    used = set(re.findall(r"url\(\"?([^\")]+\.woff)", css))
+    assert used, "the stylesheet names no font"
+    assert all((built_site / "_static" / u).is_file() for u in used), used
+    assert site_metrics.folder_size(fonts) <= site_metrics.MATHJAX_BUDGET
     for name in DOCNAMES:
         html = (built_site / f"{name}.html").read_text(encoding="utf-8")
-        if 'class="math' in html:
-            assert re.search(r'src="(\.\./)*_static/mathjax/tex-chtml\.js(\?v=\w+)?"', html), name
+        assert "window.MathJax" not in html and "tex-chtml.js" not in html, name
         assert "cdn.jsdelivr.net/npm/mathjax" not in html, name
+        for m in book_mathjax._MATH_ELEMENT.finditer(html):
+            assert "<mjx-container" in m.group(3), f"{name}: untypeset {m.group(3)[:80]!r}"
+            assert "<mjx-assistive-mml" in m.group(3), f"{name}: no MathML for screen readers"
 
 
-def test_mathjax_subset_has_the_extensions_the_pages_use(built_site):
-    """Every TeX extension MathJax would autoload for the pages' math was copied."""
-    ext = lossviz_book
-    table = ext.autoload_table((ext.mathjax_source() / "tex-chtml.js").read_text(encoding="utf-8"))
-    assert {"boldsymbol", "cancel", "color", "braket"} <= set(table)  # the parse found the table
-    assert ext.needed_extensions(r"\boldsymbol{x} + \cancel{y} \begin{CD}\end{CD}", table) == {
-        "boldsymbol",
-        "cancel",
-        "amscd",
-    }
-    needed = ext.needed_extensions(ext.math_sources(built_site), table)
-    extensions = built_site / "_static" / "mathjax" / "input" / "tex" / "extensions"
-    copied = {p.stem for p in extensions.glob("*.js")}
-    assert needed <= copied
+def test_typesetting_matches_mathjax_for_known_formulas():
+    """Inline and display formulas, with the delimiters Sphinx and myst-nb write."""
+    formulas = book_mathjax.formulas_in(r"\(\sigma(z)\) and \[a^2\] and $$b_1$$")
+    assert formulas == [(r"\sigma(z)", False), ("a^2", True), ("b_1", True)]
+    markup, css = book_mathjax.render(formulas)
+    assert 'display="true"' in markup[1] and 'display="true"' not in markup[0]
+    assert "<mi>σ</mi>" in markup[0]  # the MathML read by screen readers
+    assert "mjx-c1D70E" in css  # the glyph of σ (U+1D70E, mathematical italic sigma)
+
+
+# --- the pages are light: frames as files, no icon script, no Thebe ---------------------------
+
+_FRAME_URL = re.compile(r"""(?:\.\./)*_static/frames/[0-9a-f]+\.(?:png|webp|jpg|gif|svg)""")
+
+
+@pytest.mark.parametrize("name", DOCNAMES)
+def test_page_embeds_no_large_image_and_its_frames_exist(built_site, name):
+    page = built_site / f"{name}.html"
+    html = page.read_text(encoding="utf-8")
+    embedded = re.findall(r"data:image/[\w+]+;base64,[A-Za-z0-9+/=]{1000,}", html)
+    assert embedded == [], f"{len(embedded)} images still inside the HTML"
+    missing = [u for u in set(_FRAME_URL.findall(html)) if not (page.parent / u).is_file()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", DOCNAMES)
+def test_page_head_is_complete_and_light(built_site, name):
+    html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+    head = html[: html.index("</head>")]
+    assert re.search(r'<link rel="icon" href="(\.\./)*_static/favicon\.svg"', head), "favicon"
+    description = re.search(r'<meta name="description" content="([^"]+)"', head)
+    assert description and len(description.group(1)) >= 40, "meta description"
+    for prop in ("og:title", "og:description", "og:site_name", "og:type"):
+        assert f'<meta property="{prop}" content="' in head, prop
+    assert "fontawesome.js" not in html, "the 1.5 MB icon script is loaded"
+    assert "lossviz-icons.css" in head
+    assert "THEBE_JS_URL" not in html and "sphinx-thebe.js" not in html
+    assert 'aria-label="Toggle hidden content"' not in html
+
+
+def test_icon_script_is_gone_and_every_named_icon_is_drawn(built_site):
+    assert not (built_site / "_static" / "scripts" / "fontawesome.js").exists()
+    css = (built_site / "_static" / "lossviz-icons.css").read_text(encoding="utf-8")
+    named = set()
+    for name in DOCNAMES:
+        html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+        named |= set(re.findall(r'class="[^"]*\bfa-(?:solid|regular) fa-([a-z0-9-]+)', html))
+        named |= set(re.findall(r'class="fas fa-([a-z0-9-]+)', html))
+    assert {"bars", "magnifying-glass", "sun", "moon"} <= named
+    undrawn = [n for n in named if f".fa-{n}{{--lv-icon:" not in css]
+    assert undrawn == []
+
+
+@pytest.mark.parametrize("name", DOCNAMES)
+def test_chinese_text_is_marked(built_site, name):
+    html = (built_site / f"{name}.html").read_text(encoding="utf-8")
+    body = html[html.index("<body") :]
+    if re.search(r"[\u4e00-\u9fff]", book_pages._PROTECTED.sub("", body)):
+        assert '<span lang="zh-Hans">' in body
+
+
+def test_search_index_holds_chinese_words(built_site):
+    text = (built_site / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    for word in ("正则化", "逻辑回归", "交叉熵", "梯度"):
+        assert word in index["terms"], word
+    excerpts = (built_site / "_static" / "search-excerpts.js").read_text(encoding="utf-8")
+    assert "\\frac" not in excerpts and "\\sigma" not in excerpts
 
 
 # --- pages around the chapters -----------------------------------------------------------------
@@ -160,8 +210,10 @@ def test_bibliography_lists_entries(built_site):
 
 
 def test_page_size_budget(built_site):
-    sizes = [bench_site.page_size(built_site, p) for p in bench_site.pages(built_site)]
-    over = [f"{s.name}: {s.total / 1e6:.2f} MB" for s in sizes if s.total > bench_site.PAGE_BUDGET]
+    sizes = [site_metrics.page_size(built_site, p) for p in site_metrics.pages(built_site)]
+    over = [
+        f"{s.name}: {s.total / 1e6:.2f} MB" for s in sizes if s.total > site_metrics.PAGE_BUDGET
+    ]
     line = "page sizes (MB): " + ", ".join(f"{s.name} {s.total / 1e6:.3f}" for s in sizes)
     SITE_SUMMARY.append(line)
     print("\n" + line)
@@ -169,11 +221,11 @@ def test_page_size_budget(built_site):
 
 
 def test_site_size_budget(built_site):
-    sizes = bench_site.site_sizes(built_site)
+    sizes = site_metrics.site_sizes(built_site)
     line = f"site {sizes['site'] / 1e6:.2f} MB, of it MathJax {sizes['mathjax'] / 1e6:.2f} MB"
     SITE_SUMMARY.append(line)
     print("\n" + line)
-    assert sizes["site"] <= bench_site.SITE_BUDGET
+    assert sizes["site"] <= site_metrics.SITE_BUDGET
 
 
 # --- the gate can fail: a tiny temporary book with one defect at a time -------------------------
@@ -226,7 +278,7 @@ def test_gate_control_a_tiny_book_builds(tmp_path):
     assert proc.returncode == 0, log[-4000:]
     site = tmp_path / "out" / "_build" / "html"
     assert "1.4142135623730951" in (site / "chapters" / "small.html").read_text(encoding="utf-8")
-    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert "<mjx-container" in (site / "chapters" / "small.html").read_text(encoding="utf-8")
     intro = (site / "intro.html").read_text(encoding="utf-8")
     assert 'href="chapters/small.html"' in intro
 
@@ -257,6 +309,12 @@ def test_gate_fails_on_a_link_to_a_chapter_not_in_the_book(tmp_path):
     )
     assert proc.returncode != 0, log[-4000:]
     assert "multilabel" in log, log[-4000:]
+
+
+def test_gate_fails_on_tex_that_mathjax_cannot_typeset(tmp_path):
+    proc, log = _tiny_book(tmp_path, intro_extra="\nA broken formula $\\frac{a}$.\n")
+    assert proc.returncode != 0, log[-4000:]
+    assert "Missing argument for \\frac" in log, log[-4000:]
 
 
 def test_gate_fails_on_a_broken_link(tmp_path):

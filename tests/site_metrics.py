@@ -1,0 +1,294 @@
+"""The website's budgets and the measurements behind them, shared by the tests and the benchmark.
+
+``tests/test_build.py``, ``tests/test_site_browser.py`` and ``benchmarks/bench_site.py`` all import
+this module (the benchmark adds ``tests/`` to its path), so a budget or the build command is
+defined once.
+
+Static measurements (no browser): :func:`page_size`, :func:`site_sizes`.
+Browser measurements (Debian's Chromium, network blocked, see ``browser.py``):
+:func:`cold_load` (a phone's first visit with a 4x slower CPU), :func:`tab_stops_before_slider`,
+:func:`print_pages`, :func:`axe_findings` (the current axe-core from npm) and
+:func:`smallest_figure_scale`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+
+MB = 1e6
+#: A page's own HTML plus the images it shows (static budget, no browser).
+PAGE_BUDGET = 2 * MB
+SITE_BUDGET = 30 * MB
+CLEAN_BUILD_BUDGET = 180.0
+REBUILD_BUDGET = 30.0
+#: Not a reader-facing budget: a guard that the MathJax subset stays a subset (the package: 21 MB).
+MATHJAX_BUDGET = 2.5 * MB
+#: Everything a phone fetches on a first visit of a chapter (HTML, CSS, scripts, fonts, the
+#: frames shown above the fold), until the load event.
+COLD_LOAD_BUDGET = 1.5 * MB
+#: DOMContentLoaded of a chapter on a phone whose CPU is 4x slower than this machine's.
+DCL_BUDGET = 3.0
+CPU_SLOWDOWN = 4
+#: Keyboard: Tab presses from the top of a chapter to its first slider. The target, reported per
+#: chapter by benchmarks/bench_site.py; chapters whose first figure comes late still miss it.
+TAB_STOP_BUDGET = 30
+#: What the gate asserts meanwhile: a regression guard, not the target. The site's own chrome takes
+#: 17 stops (skip link, search, the book's ten-page navigation, four header buttons); the rest is
+#: the chapter's links (glossary terms, citations) before its first figure, which the chapters fix
+#: by showing a figure earlier.
+TAB_STOP_GATE = 50
+#: A chapter printed as a handout on A4.
+PRINT_PAGE_BUDGET = 16
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def build_command(source: Path, out: Path, *extra: str) -> list[str]:
+    """The book build as the README's commands and the test suite run it: warnings are errors."""
+    return [
+        str(VENV_BIN / "jupyter-book"),
+        "build",
+        str(source),
+        "--path-output",
+        str(out),
+        "--warningiserror",
+        "--keep-going",
+        *extra,
+    ]
+
+
+# --- static sizes --------------------------------------------------------------------------------
+
+_LOCAL_IMG = re.compile(r"""<img[^>]*?\ssrc=["'](?!data:|https?:|//)([^"'#?]+)""")
+# Embedded binary data: data: URIs and the base64 frames of the static sliders (long runs).
+_BASE64 = re.compile(r"[A-Za-z0-9+/=]{1000,}")
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """One page's own weight: its HTML (data: URIs included) and the local images it loads."""
+
+    name: str
+    html: int
+    embedded: int  # bytes of base64 data (figures, slider frames) in the HTML, part of ``html``
+    images: int  # bytes of the page's own images under _images/ (not shared assets)
+
+    @property
+    def total(self) -> int:
+        return self.html + self.images
+
+
+def pages(site: Path) -> list[Path]:
+    """The HTML pages of a built site (not the theme's or Sphinx's assets)."""
+    return sorted(
+        p
+        for p in site.rglob("*.html")
+        if not ({"_static", "_sources", "_images"} & set(p.relative_to(site).parts))
+    )
+
+
+def page_size(site: Path, page: Path) -> PageSize:
+    text = page.read_text(encoding="utf-8", errors="replace")
+    images = 0
+    for src in set(_LOCAL_IMG.findall(text)):
+        target = (page.parent / src).resolve()
+        if "_static" not in target.relative_to(site.resolve()).parts and target.is_file():
+            images += target.stat().st_size
+    return PageSize(
+        name=str(page.relative_to(site).with_suffix("")),
+        html=page.stat().st_size,
+        embedded=sum(len(m) for m in _BASE64.findall(text)),
+        images=images,
+    )
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def site_sizes(site: Path) -> dict[str, int]:
+    """Shared parts of the site, counted once: MathJax, the theme's other assets, the total."""
+    static = site / "_static"
+    mathjax = folder_size(static / "mathjax") if (static / "mathjax").is_dir() else 0
+    return {
+        "site": folder_size(site),
+        "mathjax": mathjax,
+        "static_without_mathjax": folder_size(static) - mathjax,
+        "sources": folder_size(site / "_sources") if (site / "_sources").is_dir() else 0,
+        "images": folder_size(site / "_images") if (site / "_images").is_dir() else 0,
+    }
+
+
+# --- browser measurements -----------------------------------------------------------------------
+
+SLIDER = "input[type=range]"
+
+
+@dataclass
+class ColdLoad:
+    """A first visit (empty cache) of one page on a phone with a slower CPU."""
+
+    bytes: int
+    requests: int
+    dom_content_loaded: float  # seconds from navigation start
+    load: float
+
+
+def cold_load(context, url: str, cpu_slowdown: int = CPU_SLOWDOWN) -> ColdLoad:
+    """Open ``url`` in a new page of ``context`` (a fresh context: nothing cached) and measure.
+
+    The bytes are the response bodies of every request made until the load event and a short
+    quiet period after it (lazy figures near the first screen included).
+    """
+    page = context.new_page()
+    sizes: list[int] = []
+
+    def finished(request) -> None:
+        try:
+            sizes.append(request.sizes()["responseBodySize"])
+        except Exception:  # a request aborted mid-way has no sizes
+            sizes.append(0)
+
+    page.on("requestfinished", finished)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+    page.goto(url, wait_until="load", timeout=120_000)
+    page.wait_for_timeout(1500)
+    timing = page.evaluate(
+        """() => { const t = performance.getEntriesByType('navigation')[0];
+                   return [t.domContentLoadedEventEnd, t.loadEventEnd]; }"""
+    )
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    result = ColdLoad(
+        bytes=sum(sizes),
+        requests=len(sizes),
+        dom_content_loaded=timing[0] / 1000,
+        load=timing[1] / 1000,
+    )
+    page.close()
+    return result
+
+
+_ACTIVE_IS_SLIDER = "(sel) => !!document.activeElement && document.activeElement.matches(sel)"
+
+
+def tab_stops_before_slider(page, limit: int = 400) -> int | None:
+    """Tab presses from the top of the loaded ``page`` until the first slider has the focus.
+
+    ``None`` when the page has no slider (or none is reached within ``limit`` presses).
+    """
+    if page.locator(SLIDER).count() == 0:
+        return None
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(_ACTIVE_IS_SLIDER, SLIDER):
+            return presses
+    return None
+
+
+def print_pages(page) -> int:
+    """Pages of A4 the loaded ``page`` prints to (Chromium's printToPDF, print stylesheet)."""
+    typeset_all_math(page)
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=False)
+    page.emulate_media(media="screen")
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+#: The current axe-core, from npm (scripts/setup.sh --test installs it, pinned).
+AXE_CORE = ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_VERSION = "4.14.1"
+SEVERE = {"critical", "serious"}
+
+
+def axe_script() -> str:
+    """axe-core's source; fails loudly when it is missing or not the pinned version."""
+    if not AXE_CORE.is_file():
+        raise FileNotFoundError(f"{AXE_CORE} is missing: run `bash scripts/setup.sh --test`")
+    text = AXE_CORE.read_text(encoding="utf-8")
+    if f"axe v{AXE_VERSION}" not in text[:200]:
+        raise RuntimeError(f"{AXE_CORE} is not axe-core {AXE_VERSION}: run scripts/setup.sh --test")
+    return text
+
+
+def axe_findings(page, script: str, rules: list[str] | None = None) -> list[dict]:
+    """The critical and serious axe-core violations on ``page`` as it is now.
+
+    Each finding: ``{"id", "impact", "help", "targets"}``. ``rules`` restricts the run.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(script)
+    # preload: false stops axe from fetching the stylesheets again (it resolves the theme's
+    # @import against the wrong base and would produce a spurious 404).
+    options: dict = {"resultTypes": ["violations"], "preload": False}
+    if rules:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    violations = page.evaluate("(options) => axe.run(document, options)", options)["violations"]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [
+                " ".join(n["target"]) if isinstance(n["target"], list) else str(n["target"])
+                for n in v["nodes"]
+            ],
+        }
+        for v in violations
+        if v["impact"] in SEVERE
+    ]
+
+
+_FIGURE_SCALE_JS = """() => {
+  const scales = [];
+  for (const img of document.querySelectorAll('article img')) {
+    if (!img.naturalWidth || !img.getClientRects().length) continue;
+    if (!img.closest('figure, .cell_output')) continue;
+    // naturalWidth is the intrinsic width in CSS pixels (Chromium divides by a srcset density).
+    scales.push(img.getBoundingClientRect().width / img.naturalWidth);
+  }
+  return scales.length ? Math.min(...scales) : null;
+}"""
+
+
+def smallest_figure_scale(page) -> float | None:
+    """Smallest ratio shown width / intrinsic width over the figures of the loaded ``page``
+    (images that load lazily are loaded first)."""
+    page.evaluate(
+        """() => Promise.all([...document.querySelectorAll('article img')].map(img => {
+             img.loading = 'eager'; return img.decode().catch(() => null); }))"""
+    )
+    return page.evaluate(_FIGURE_SCALE_JS)
+
+
+def wait_for_math(page) -> None:
+    """Wait until MathJax (if the page loads it) has finished its start-up typesetting."""
+    page.evaluate(
+        "() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
+        "? MathJax.startup.promise.then(() => true) : true"
+    )
+
+
+def typeset_all_math(page) -> None:
+    """Typeset every formula now, also those MathJax's lazy typesetting has not reached yet
+    (it typesets a formula when it nears the viewport, and all of them before printing)."""
+    wait_for_math(page)
+    page.evaluate(
+        """() => { const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
+                   return doc && doc.lazyTypesetAll ? doc.lazyTypesetAll().then(() => true)
+                                                    : true; }"""
+    )

@@ -1,0 +1,176 @@
+"""The build-time passes over the site's pages (``_ext/book_pages.py``, ``_ext/book_search.py``),
+on small hand-made pages: no book build needed."""
+
+from __future__ import annotations
+
+import base64
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+import book_mathjax  # noqa: E402
+import book_pages  # noqa: E402
+import book_search  # noqa: E402
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+def _data_uri(payload: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(payload).decode()
+
+
+def test_frames_leave_the_page_once_each_with_relative_urls(tmp_path):
+    big = PNG + b"\0" * 2000  # long enough to be moved out (the bytes are copied verbatim)
+    other = PNG + b"\1" * 2000
+    uri, uri2 = _data_uri(big), _data_uri(other)
+    tiny = _data_uri(PNG)  # below the threshold: stays inline
+    chapter = tmp_path / "chapters" / "x.html"
+    chapter.parent.mkdir()
+    text = f'<img src="{uri}"><script type="application/json">{{"frames":["{uri}","{uri2}"]}}</script><img src="{tiny}">'
+    written: set[str] = set()
+    new, count = book_pages.extract_frames(text, chapter, tmp_path, written)
+    assert count == 3 and len(written) == 2
+    urls = re.findall(r"\.\./_static/frames/[0-9a-f]{20}\.png", new)
+    assert len(urls) == 3 and urls[0] == urls[1] != urls[2]
+    assert (chapter.parent / urls[0]).read_bytes() == big
+    assert (chapter.parent / urls[2]).read_bytes() == other
+    assert tiny in new and "base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAD" in new
+    # A page at the top level gets URLs without ../, to the same file.
+    top = tmp_path / "intro.html"
+    new_top, _ = book_pages.extract_frames(f'<img src="{uri}">', top, tmp_path, written)
+    assert f'src="_static/frames/{Path(urls[0]).name}"' in new_top
+    # Idempotent: a page already rewritten has nothing left to move.
+    assert book_pages.extract_frames(new, chapter, tmp_path, written) == (new, 0)
+
+
+def test_chinese_runs_get_lang_but_math_scripts_and_attributes_do_not():
+    page = (
+        "<html><head><title>损失函数</title></head><body>"
+        '<p title="中文属性">The term 交叉熵（cross-entropy）and “逻辑回归”。</p>'
+        '<span class="math notranslate nohighlight">\\(\\text{正则化}\\)</span>'
+        '<div class="math notranslate nohighlight">\n\\[\\text{梯度}\\]\n</div>'
+        '<script>var s = "中文";</script><textarea>中文</textarea></body></html>'
+    )
+    new, count = book_pages.mark_chinese(page)
+    assert count == 2
+    assert '<span lang="zh-Hans">交叉熵</span>（cross-entropy）' in new
+    assert '<span lang="zh-Hans">“逻辑回归”。</span>' in new
+    for untouched in (
+        "<title>损失函数</title>",
+        'title="中文属性"',
+        "\\(\\text{正则化}\\)",
+        "\\[\\text{梯度}\\]",
+        'var s = "中文";',
+        "<textarea>中文</textarea>",
+    ):
+        assert untouched in new
+    assert book_pages.mark_chinese(new) == (new, 0)  # a second pass changes nothing
+
+
+@given(st.text(alphabet="ab 交叉熵，。（）<>", max_size=40))
+def test_marking_chinese_only_adds_spans(text):
+    page = f"<body><p>{text.replace('<', '').replace('>', '')}</p></body>"
+    new, _ = book_pages.mark_chinese(page)
+    assert re.sub(r'<span lang="zh-Hans">|</span>', "", new) == page
+
+
+def test_icons_are_read_from_the_bundle_solid_style_last():
+    bundle = (
+        'd("far",{file:[384,512,[],"f15b","M0 REGULAR"]});'
+        'd("fas",{file:[384,512,[128459],"f15b","M0 SOLID"],"angle-left":[320,512,[8249],"f104","M41 L"]});'
+    )
+    outlines = book_pages.icon_outlines(bundle, {"file", "angle-left", "absent"})
+    assert outlines == {"file": (384, 512, "M0 SOLID"), "angle-left": (320, 512, "M41 L")}
+    css = book_pages.icon_css(outlines)
+    assert (
+        ".fa-file{--lv-icon:url(\"data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 384 512'><path d='M0 SOLID'/></svg>\");--lv-icon-w:0.75em}"
+        in css
+    )
+
+
+def test_accessible_names_follow_the_visible_text():
+    html = (
+        '<summary aria-label="Toggle hidden content"><p>Show code cell source</p></summary>'
+        '<button class="btn search-button-field search-button__button pst-js-only" '
+        'title="Search" aria-label="Search" data-bs-placement="bottom">'
+    )
+    fixed = book_pages.fix_names(html)
+    assert "aria-label" not in fixed and "<summary>" in fixed and 'title="Search"' in fixed
+
+
+def test_formula_markup_loses_only_what_the_page_does_not_need():
+    formula = (
+        '<mjx-container class="MathJax" jax="CHTML" style="position: relative;">'
+        '<mjx-math class=" MJX-TEX" aria-hidden="true"><mjx-mi class="mjx-i">'
+        '<mjx-c class="mjx-c1D45D TEX-I"></mjx-c></mjx-mi></mjx-math>'
+        '<mjx-assistive-mml unselectable="on" display="inline">'
+        '<math xmlns="http://www.w3.org/1998/Math/MathML"><mi>p</mi></math>'
+        "</mjx-assistive-mml></mjx-container>"
+    )
+    display = formula.replace('jax="CHTML"', 'jax="CHTML" display="true"')  # display math
+    (small, small_display), css = book_mathjax.compact([formula, display], "mjx-box {}")
+    assert small == (
+        '<mjx-container class="MathJax" jax="CHTML"><mjx-math class=" MJX-TEX" aria-hidden="true">'
+        '<mjx-mi class="mjx-i"><mjx-c class="mjx-c1D45D TEX-I"></mjx-c></mjx-mi></mjx-math>'
+        '<mjx-assistive-mml display="inline"><math><mi>p</mi></math>'
+        "</mjx-assistive-mml></mjx-container>"
+    )
+    assert small_display == small.replace('jax="CHTML"', 'jax="CHTML" display="true"')
+    assert css.startswith("mjx-box {}") and 'mjx-container[jax="CHTML"] {' in css
+    assert "position: relative;" in css.split('mjx-container[jax="CHTML"] {')[1]
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        (r"\(\sigma(z)\)", "σ(z)"),
+        (r"\[\frac{\partial L}{\partial z} = \sigma(z) - y\]", "(∂ L)/(∂ z) = σ(z) - y"),
+        (r"\(\mathrm{CE}(p, q) \le \log K\)", "CE(p, q) ≤ log K"),
+        (r"\(\lVert w \rVert_2^2\)", "‖ w ‖_2^2"),
+    ],
+)
+def test_formulas_in_excerpts_are_plain_text(tex, text):
+    assert book_search.tex_to_text(tex) == text
+
+
+def test_excerpt_keeps_text_and_anchors_drops_code_and_figures():
+    page = (
+        '<html><body><main role="main"><section id="intro"><h1>Title<a class="headerlink">#</a></h1>'
+        '<p>Gradient <span class="math notranslate nohighlight">\\(\\nabla L\\)</span> is bounded.</p>'
+        '<div class="cell_input"><pre>import numpy</pre></div>'
+        '<figure class="lossviz-slider"><img src="x.png"><script>{"frames":[]}</script></figure>'
+        "</section></main></body></html>"
+    )
+    out = book_search.page_excerpt_html(page)
+    assert out.startswith('<div role="main">') and '<section id="intro">' in out
+    assert "∇ L" in out and "bounded" in out
+    for gone in ("import numpy", "frames", "headerlink", "#</", "\\nabla", "<img"):
+        assert gone not in out
+
+
+def test_pages_drop_what_they_do_not_use():
+    page = (
+        '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+        '<script src="../_static/searchtools.js"></script>\n'
+        '<script src="../_static/language_data.js"></script>\n'
+        '<script src="../searchindex.js"></script>\n'
+        '<link rel="stylesheet" type="text/css" href="../_static/sphinx-design.min.css?v=6" />\n'
+        '<script src="../_static/design-tabs.js?v=f"></script>\n'
+        '<img src="../_images/plot.png" alt="a plot"><img class="lossviz-frame" src="f.png" alt="f">'
+    )
+    light = book_pages.lighten(page, is_search_page=False)
+    for gone in ("fontawesome", "searchtools", "language_data", "searchindex", "sphinx-design"):
+        assert gone not in light
+    assert '<img loading="lazy" src="../_images/plot.png"' in light
+    assert '<img loading="lazy" class="lossviz-frame" src="f.png"' in light
+    on_search = book_pages.lighten(page, is_search_page=True)
+    assert "searchtools.js" in on_search and "searchindex.js" in on_search
+    assert book_pages.lighten(light, is_search_page=False) == light
