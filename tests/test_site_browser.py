@@ -454,7 +454,7 @@ _DEFECTS = (
 <p>Raw TeX: $\\sigma(z)$ and <span class="math notranslate nohighlight">\\(\\frac{a}\\)</span></p>
 <p lang="en">未标注的中文</p>
 """
-    + '<a href="#">tab stop</a> ' * 31
+    + '<a href="#">tab stop</a> ' * (site_metrics.TAB_STOP_GATE + 1)  # one over the gate
     + """
 <figure class="lossviz-slider"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" alt="frame">
 <label for="dead">dead</label><input type="range" id="dead" min="0" max="4" value="2">
