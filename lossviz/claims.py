@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .i18n import tr, trf
+
 __all__ = [
     "ClaimError",
     "Checked",
@@ -27,6 +29,7 @@ __all__ = [
     "claim_identity",
     "claim_grad",
     "claims_checked",
+    "claims_report",
     "reset_claims",
 ]
 
@@ -52,14 +55,20 @@ class Checked:
 
     def _repr_html_(self) -> str:
         title = f' title="{html.escape(self.detail)}"' if self.detail else ""
+        # in the display language (lossviz.i18n; unchanged in English)
+        statement, how, checked = (
+            tr(self.statement, "claim"),
+            tr(self.how, "claim"),
+            tr("Checked", "claim"),
+        )
         return (
             f'<p class="lossviz-claim" role="note"{title}>'
-            '<span role="img" aria-label="Checked">&#10003;</span> '
-            f"{html.escape(self.statement)} <small>({html.escape(self.how)})</small></p>"
+            f'<span role="img" aria-label="{html.escape(checked)}">&#10003;</span> '
+            f"{html.escape(statement)} <small>({html.escape(how)})</small></p>"
         )
 
     def __repr__(self) -> str:
-        return f"✓ {self.statement} ({self.how})"
+        return f"✓ {tr(self.statement, 'claim')} ({tr(self.how, 'claim')})"
 
     def _ipython_display_(self) -> None:
         # IPython calls this instead of the formatters, for display() and for a cell's last value
@@ -127,7 +136,7 @@ def claim_close(
     return _record(
         statement,
         f"numeric, {_tolerance(rtol, atol)}",
-        f"max abs error {err:.1e}, relative {rel:.1e}",
+        trf("max abs error {err}, relative {rel}", "claim", err=f"{err:.1e}", rel=f"{rel:.1e}"),
     )
 
 
@@ -185,13 +194,34 @@ def claim_grad(
             f"claim failed: {statement}: max |analytic - finite difference| = {err:.3g}"
         )
     return _record(
-        statement, "finite differences", f"central differences, h {h:g}, max abs error {err:.1e}"
+        statement,
+        "finite differences",
+        trf(
+            "central differences, h {h}, max abs error {err}", "claim", h=f"{h:g}", err=f"{err:.1e}"
+        ),
     )
 
 
 def claims_checked() -> list[Checked]:
     """The claims checked so far in this process (a notebook's kernel), in order."""
     return list(_REGISTRY)
+
+
+def claims_report(width: int = 62) -> str:
+    """The list a chapter prints in its last cell: a count line, then one numbered claim per item.
+
+    Each item is ``"NN. statement [how]"``, wrapped at ``width`` characters (continuation lines
+    indented) so that no line of the printed block is wider than a laptop's text column, nor
+    than a column of the printed page (two columns of about 65 characters: lossviz-site.css).
+    """
+    import textwrap
+
+    checked = claims_checked()
+    lines = [f"{len(checked)} claims of this chapter were checked by the code above:"]
+    for i, c in enumerate(checked, 1):
+        item = f"{i:2d}. {c.statement} [{c.how}]"
+        lines.append(textwrap.fill(item, width, subsequent_indent="    ", break_long_words=True))
+    return "\n".join(lines)
 
 
 def reset_claims() -> None:

@@ -227,8 +227,11 @@ def metric_table(rows: dict[str, dict[str, float]], *, digits: int = 3, caption:
     """A Markdown table: one row per model (``rows[name] = evaluate(...)``), one column per metric.
 
     The best value of each column is in bold (lowest for Hamming loss, highest otherwise); a NaN
-    (a metric that does not apply to a row) is shown as "—" and never counts as best.
+    (a metric that does not apply to a row) is shown as "—" and never counts as best. The caption,
+    the header and the row names are drawn in the display language (:func:`lossviz.i18n.tr`).
     """
+    from .i18n import tr
+
     if not rows:
         raise ValueError("rows must not be empty")
     metrics = list(next(iter(rows.values())))
@@ -239,10 +242,10 @@ def metric_table(rows: dict[str, dict[str, float]], *, digits: int = 3, caption:
         best[m] = (min(values) if m in lower_is_better else max(values)) if values else None
     lines = []
     if caption:
-        lines += [caption, ""]
+        lines += [tr(caption, "table"), ""]
     lines.append(
-        "| loss | "
-        + " | ".join(m + (" ↓" if m in lower_is_better else " ↑") for m in metrics)
+        f"| {tr('loss', 'table')} | "
+        + " | ".join(tr(m, "table") + (" ↓" if m in lower_is_better else " ↑") for m in metrics)
         + " |"
     )
     lines.append("|---|" + "---:|" * len(metrics))
@@ -254,5 +257,5 @@ def metric_table(rows: dict[str, dict[str, float]], *, digits: int = 3, caption:
                 continue
             text = f"{r[m]:.{digits}f}"
             cells.append(f"**{text}**" if round(r[m], digits) == best[m] else text)
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append(f"| {tr(name, 'table')} | " + " | ".join(cells) + " |")
     return "\n".join(lines)

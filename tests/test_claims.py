@@ -167,3 +167,16 @@ def test_every_claim_of_a_cell_displays_exactly_once_in_a_kernel():
     assert all("lossviz-claim" in out.data["text/html"] for out in first if "data" in out)
     # a claim already shown is not shown again when a later cell evaluates it
     assert second == []
+
+
+def test_claims_report_counts_every_claim_and_wraps_to_the_width():
+    lv.claims.reset_claims()
+    long = "a statement that is far longer than one line of the text column " * 3
+    lv.claims.claim(long, True, how="checked by computation")
+    lv.claims.claim("short", True, how="sympy, exact")
+    report = lv.claims.claims_report(width=40).splitlines()
+    assert report[0] == "2 claims of this chapter were checked by the code above:"
+    assert all(len(line) <= 40 for line in report[1:])
+    body = " ".join(line.strip() for line in report[1:])
+    assert " ".join(long.split()) in body and "2. short [sympy, exact]" in body
+    lv.claims.reset_claims()
