@@ -25,6 +25,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import book_pages
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -141,9 +142,7 @@ def typeset_pages(app, exc) -> None:
     memory = Path(app.doctreedir) / "lossviz-math.json"
     known: dict[str, list] = json.loads(memory.read_text()) if memory.is_file() else {}
     pages = {}
-    for page in sorted(outdir.rglob("*.html")):
-        if {"_static", "_sources", "_images"} & set(page.relative_to(outdir).parts):
-            continue
+    for page in book_pages.html_pages(outdir):  # this edition's pages (not those in zh/)
         text = page.read_text(encoding="utf-8")
         name = page.relative_to(outdir).as_posix()
         raw = [

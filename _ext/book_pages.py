@@ -273,7 +273,8 @@ def lighten(text: str, is_search_page: bool) -> str:
 
 _SUMMARY_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
 _SEARCH_FIELD_LABEL = re.compile(
-    r'(<button class="btn search-button-field[^"]*"[^>]*?)\s+aria-label="Search"'
+    # any language: the Chinese edition's label is the theme's translation, "搜索"
+    r'(<button class="btn search-button-field[^"]*"[^>]*?)\s+aria-label="[^"]*"'
 )
 
 
@@ -286,10 +287,12 @@ def fix_names(text: str) -> str:
 
 
 def html_pages(outdir: Path) -> list[Path]:
+    """The pages of the edition built into ``outdir`` (not the Chinese edition in ``zh/``)."""
     return sorted(
         p
         for p in outdir.rglob("*.html")
         if not ({"_static", "_sources", "_images"} & set(p.relative_to(outdir).parts))
+        and p.relative_to(outdir).parts[0] != "zh"
     )
 
 
@@ -306,8 +309,9 @@ def finish_pages(app, exc) -> None:
         text, n = extract_frames(text, page, outdir, written)
         frames += n
         text = lighten(text, is_search_page=page == outdir / "search.html")
-        text, n = mark_chinese(text)
-        marked += n
+        if (app.config.language or "en").startswith("en"):  # the zh edition is Chinese throughout
+            text, n = mark_chinese(text)
+            marked += n
         text = fix_names(text)
         page.write_text(text, encoding="utf-8")
         texts.append(text)

@@ -75,14 +75,17 @@ def add_meta(app, pagename, templatename, context, doctree) -> None:
     text = description(doctree) or app.config.html_title or ""
     title = html.unescape(context.get("title") or "")
     site = app.config.html_title or app.config.project
+    # Open Graph locales: this edition's, then the other one's (book_i18n: the Chinese edition)
+    english = (app.config.language or "en").split("_")[0].lower() == "en"
+    here, there = ("en_US", "zh_CN") if english else ("zh_CN", "en_US")
     tags = [
         f'<meta name="description" content="{html.escape(text)}" />',
         f'<meta property="og:title" content="{html.escape(title)}" />',
         f'<meta property="og:description" content="{html.escape(text)}" />',
         f'<meta property="og:site_name" content="{html.escape(site)}" />',
         '<meta property="og:type" content="article" />',
-        '<meta property="og:locale" content="en_US" />',
-        '<meta property="og:locale:alternate" content="zh_CN" />',
+        f'<meta property="og:locale" content="{here}" />',
+        f'<meta property="og:locale:alternate" content="{there}" />',
     ]
     context["metatags"] = context.get("metatags", "") + "\n".join(tags) + "\n"
 

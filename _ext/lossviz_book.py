@@ -10,6 +10,7 @@
 4. The site's stylesheet and script (dark mode, print handout, scroll cues, phone navigation),
    favicon, meta description and Open Graph tags, no Thebe: ``book_site``.
 5. Chinese search with excerpts from ``file://`` too: ``book_search``.
+7. The Chinese edition (language ``zh_CN``, gettext catalogues in ``locale/``): ``book_i18n``.
 6. Bibliography: TeX math in BibTeX titles is typeset (``_bibliography_math``).
    Accessibility: bibliography entries get the ARIA role ``listitem`` (``_fix_citation_roles``).
 """
@@ -19,6 +20,9 @@ from __future__ import annotations
 import os
 import re
 
+import book_glue_i18n
+import book_i18n
+import book_i18n_captions
 import book_mathjax
 import book_pages
 import book_search
@@ -75,6 +79,10 @@ def setup(app):
     app.connect("config-inited", book_mathjax.check_mathjax_path)
     app.connect("config-inited", book_search.configure_search)
     book_site.setup_site(app)
+    # the Chinese edition: lossviz's language, echoes out, report, language switch, lang
+    book_i18n.setup_i18n(app)
+    book_glue_i18n.setup_glue_i18n(app)  # glue values in translated paragraphs
+    book_i18n_captions.setup_captions(app)  # the table of contents' part captions
     app.add_css_file(book_mathjax.STYLESHEET)
     app.connect("html-page-context", book_search.add_search_script)
     app.connect("html-page-context", _fix_citation_roles)

@@ -16,7 +16,8 @@ The package by concept:
 * ``style`` — the book's colours and matplotlib style; ``figures`` (``slider_figure``, ``Param``,
   ``Choice``, ``Toggle``) — figures that work live in Jupyter and on the static site, and
   ``figures.recipes`` for the figures the chapters share;
-* ``claim*`` — functions that check the text's claims.
+* ``claim*`` — functions that check the text's claims; ``i18n`` — the language lossviz draws in
+  (``LOSSVIZ_LANG``, its own message catalogue; ``i18n.tr`` for text a chapter's code shows).
 
 ``import lossviz`` loads numpy and matplotlib's configuration only (the style's ``rcParams``
 apply on import); sympy, scipy, pyplot and the figure machinery load on first use of the module
@@ -28,7 +29,7 @@ from __future__ import annotations
 import importlib
 from importlib.metadata import PackageNotFoundError, version
 
-from . import claims, functional, logreg, losses, style
+from . import claims, functional, i18n, logreg, losses, style
 from .claims import ClaimError, claim, claim_close, claim_grad, claim_identity, claims_checked
 from .display import display_mode as _display_mode
 
@@ -84,6 +85,7 @@ __all__ = [
     "estimation",
     "figures",
     "functional",
+    "i18n",
     "information",
     "linear_model",
     "logreg",

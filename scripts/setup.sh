@@ -44,15 +44,20 @@ else
   touch ".venv/.installed-$hash-$mode"
 fi
 
-# 3. The browser for the browser tests: Debian's Chromium (never a browser download at run time),
-#    with a CJK font so that the screenshots show the Chinese text.
+# 3. A CJK font (Debian's fonts-wqy-microhei) for the Chinese edition's figures: matplotlib draws
+#    Chinese with it by name (lossviz.i18n.CJK_FAMILIES; never a download at build time); it also
+#    lets the browser tests' screenshots show the Chinese text. For the tests, Debian's Chromium.
+missing=()
+for pkg in fonts-dejavu-core fonts-wqy-microhei; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
 if [ $want_test = 1 ]; then
-  missing=()
   [ -x /usr/bin/chromium ] || missing+=(chromium)
-  for pkg in fonts-dejavu-core fonts-wqy-microhei; do
-    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-  done
-  [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+fi
+if [ ${#missing[@]} != 0 ]; then
+  apt_install "${missing[@]}"
+  # matplotlib lists the system fonts once, in a cache: let it see the new font.
+  rm -f "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"/fontlist-*.json
 fi
 
 # 4. npm packages, pinned, into .venv/node (Node.js and npm from Debian when absent):

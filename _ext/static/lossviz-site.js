@@ -34,16 +34,18 @@
     });
   };
 
+  // In the page's language (the Chinese edition's <html lang="zh-Hans">).
+  const ZH = (document.documentElement.lang || "").startsWith("zh");
   const REGION_NAMES = [
-    [".cell_input pre, .cell_input", "Code"],
-    [".cell_output pre, .cell_output .output", "Output"],
-    [".pst-scrollable-table-container", "Table"],
-    ["div.math", "Formula"],
-    ["pre", "Code"],
+    [".cell_input pre, .cell_input", ZH ? "代码" : "Code"],
+    [".cell_output pre, .cell_output .output", ZH ? "输出" : "Output"],
+    [".pst-scrollable-table-container", ZH ? "表格" : "Table"],
+    ["div.math", ZH ? "公式" : "Formula"],
+    ["pre", ZH ? "代码" : "Code"],
   ];
   const regionName = (el) => {
     for (const [selector, name] of REGION_NAMES) if (el.matches(selector)) return name;
-    return "Scrollable content";
+    return ZH ? "可滚动内容" : "Scrollable content";
   };
   const nameRegion = (el) => {
     const focusable = el.getAttribute("tabindex") === "0";

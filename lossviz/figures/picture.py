@@ -15,6 +15,7 @@ import hashlib
 import io
 import itertools
 
+from ..i18n import tr, translate_figure, trf
 from .controls import Control
 
 __all__ = ["describe", "figure_html", "register"]
@@ -30,12 +31,13 @@ def describe(fig) -> str:
     for ax in fig.axes:
         title = ax.get_title() or ax.get_title("left") or ax.get_title("right")
         x, y = ax.get_xlabel(), ax.get_ylabel()
-        panel = title or "a panel"
+        panel = title or tr("a panel", "alt")
         if x or y:
-            panel += f" ({y or 'value'} against {x or 'x'})"
+            y, x = y or tr("value", "alt"), x or "x"
+            panel = trf("{panel} ({y} against {x})", "alt", panel=panel, y=y, x=x)
         parts.append(panel)
     text = "; ".join(p.replace("$", "") for p in parts if p)
-    return f"Figure: {text}." if text else "Figure."
+    return trf("Figure: {text}.", "alt", text=text) if text else tr("Figure.", "alt")
 
 
 def _png(fig, dpi: float) -> tuple[bytes, tuple[int, int]]:
@@ -55,6 +57,7 @@ def figure_html(fig, *, alt: str | None = None, density: float = 2.0) -> str:
     from .slider import NARROW_FROM
     from .static_html import Layout, static_html
 
+    translate_figure(fig)  # the figure's text in the display language (no-op in English)
     dpi = fig.get_dpi()
     wide_png, (w, h) = _png(fig, dpi * density)
     wide = Layout([wide_png], round(w / density), round(h / density))
@@ -100,16 +103,19 @@ def register(ip=None) -> bool:
         ip = get_ipython()
     if ip is None:
         return False
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure, FigureBase
 
     formatter = ip.display_formatter.formatters["text/html"]
 
     def ensure(*_info) -> None:
-        # Enabling the inline backend (when pyplot first picks its backend) removes every Figure
-        # formatter, ours included: put it back before each cell and before the inline backend
-        # shows the cell's figures at post_execute (callbacks run in registration order).
-        if formatter.type_printers.get(Figure) is not figure_html:
-            formatter.for_type(Figure, figure_html)
+        # Enabling the inline backend (when pyplot first picks its backend, inside the cell that
+        # makes the first figure) removes every formatter of Figure, and its plt.show() displays
+        # the figure at once, before a post_execute callback could put ours back. So the
+        # formatter is also registered for Figure's base class, which nothing removes (lookups
+        # follow the MRO); Figure's own entry is put back before each cell and at post_execute.
+        for cls in (Figure, FigureBase):
+            if formatter.type_printers.get(cls) is not figure_html:
+                formatter.for_type(cls, figure_html)
 
     ensure()
     ip.events.register("pre_run_cell", ensure)

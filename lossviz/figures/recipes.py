@@ -23,6 +23,7 @@ import numpy as np
 from .. import losses, style
 from .._validation import scalar as _real
 from .._validation import vector as _vector
+from ..i18n import trf
 
 __all__ = [
     "Curve",
@@ -251,7 +252,16 @@ def logit_saturation(
             peak.set_data([z_peak], [4 / 27])
             peak_text.set_position((z_peak, 4 / 27 + 0.06))
             gc, gm = abs(at["ce"][1][0]), abs(at["mse"][1][0])
-            title.set_text(f"$y = {y}$,  $z = {z0:.3g}$:  ratio {gm / gc:.2g}")
+            # one message for every frame (its numbers filled in after the lookup)
+            title.set_text(
+                trf(
+                    "$y = {y}$,  $z = {z}$:  ratio {ratio}",
+                    "figure",
+                    y=y,
+                    z=f"{z0:.3g}",
+                    ratio=f"{gm / gc:.2g}",
+                )
+            )
             return {
                 "p = σ(z)": f"{float(_sigmoid(np.array(z0))):.3g}",
                 "|dCE/dz|": f"{gc:.3g}",

@@ -34,6 +34,7 @@ from typing import Any
 from .._validation import integer as _integer
 from .._validation import scalar as _real
 from ..display import display_mode
+from ..i18n import localize_control, tr, translating
 from .controls import Control
 
 __all__ = ["DENSITIES", "MAX_BYTES", "MAX_CONTROLS", "SliderFigure", "slider_figure"]
@@ -108,6 +109,7 @@ class SliderFigure:
                 "setup must return a callable update(**params), "
                 f"got {type(update).__name__}: build the figure in setup(fig) and return update"
             )
+        update = translating(update, fig)  # figure text and readouts in the display language
         self.figure = fig
         self._update = update
         defaults = {c.name: c.default for c in self.params}
@@ -328,11 +330,11 @@ def slider_figure(
     resolved = display_mode(mode)
     return SliderFigure(
         setup,
-        params,
+        tuple(localize_control(p) for p in params),
         figsize=(width, height),
         dpi=dpi,
-        alt=alt.strip(),
-        caption=caption.strip() if caption else None,
+        alt=tr(alt.strip(), "alt"),
+        caption=tr(caption.strip(), "caption") if caption else None,
         mode=resolved,
         blit=blit,
         narrow=narrow,

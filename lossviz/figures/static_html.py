@@ -138,7 +138,12 @@ def static_html(
     }
     # "<" escaped: no "</script>" or "<!--" can end or confuse the script element
     payload = json.dumps(data, ensure_ascii=True, separators=(",", ":")).replace("<", "\\u003c")
-    alt_now = f"{alt} ({'; '.join(t[j] for t, j in zip(texts, current, strict=True))})"
+    # the settings shown, in parentheses; a figure without controls has none
+    alt_now = (
+        f"{alt} ({'; '.join(t[j] for t, j in zip(texts, current, strict=True))})"
+        if controls
+        else alt
+    )
     source = (
         f'<source media="{NARROW_MEDIA}" srcset="{narrow_urls[default_index]}" '
         f'width="{narrow.width}" height="{narrow.height}">'
