@@ -16,7 +16,10 @@ Budgets (defined in tests/site_metrics.py, asserted by the tests on the build of
   DOMContentLoaded <= 3 s; <= 30 Tab stops before a chapter's first slider; a chapter prints on
   <= 16 A4 pages; no serious or critical finding of the current axe-core (light and dark theme).
   Also shown, without a budget here: requests, the load event, the smallest figure scale on the
-  phone and the time from a key press on the first slider to its new frame (4x slower CPU).
+  phone and the time from a key press on the first slider to its new frame (4x slower CPU);
+  for chapters on the laptop (issue 15, asserted by tests/test_site_chapters.py): visible code as
+  a share of the page's height, the page's height in screens, clipped code blocks, ✓ lines shown
+  against claims checked.
 
 Exit status 1 when a budget is exceeded.
 """
@@ -59,8 +62,11 @@ from site_metrics import (  # noqa: E402
     site_sizes,
     smallest_figure_scale,
     tab_stops_before_slider,
+    typeset_all_math,
     wait_for_math,
 )
+from test_site_browser import CHAPTER_JS  # noqa: E402
+from test_site_chapters import claim_count  # noqa: E402
 
 
 def build(source: Path, out: Path) -> float:
@@ -164,6 +170,14 @@ def measure_browser(site: Path, names: list[str]) -> dict[str, dict]:
             wait_for_math(page)
             row["tab_stops"] = tab_stops_before_slider(page)
             row["print_pages"] = print_pages(page)
+            if name.removeprefix("zh/").startswith("chapters/"):
+                typeset_all_math(page)
+                chapter = page.evaluate(CHAPTER_JS)
+                row["code_share"] = chapter["code"] / chapter["height"]
+                row["screens"] = chapter["height"] / chapter["viewport"]
+                row["clipped"] = len(chapter["clipped"])
+                row["claims_shown"] = chapter["claims"]
+                row["claims_checked"] = claim_count(chapter["last_output"])
             for mode in ("light", "dark"):
                 page.evaluate(
                     """(mode) => { document.documentElement.dataset.mode = mode;
@@ -202,6 +216,12 @@ def report_browser(rows: dict[str, dict]) -> list[str]:
             f"{fmt(r['figure_scale'], '>6.2f')}{fmt(r['slider_ms'], '>8.0f')}"
             f"{fmt(r['tab_stops'], '>6')}{r['print_pages']:>4}{r['axe_light']:>6}{r['axe_dark']:>6}"
         )
+        if "code_share" in r:
+            print(
+                f"{'':<30}laptop: code {r['code_share']:.1%} of {r['screens']:.1f} screens, "
+                f"{r['clipped']} clipped code blocks, {r['claims_shown']} ✓ lines of "
+                f"{r['claims_checked']} claims checked"
+            )
         rules = sorted(set(r["axe_light_rules"]) | set(r["axe_dark_rules"]))
         if rules:
             print(f"{'':<30}axe rules: {', '.join(rules)}")

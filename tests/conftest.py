@@ -1,4 +1,15 @@
-"""Shared fixtures: the repository root and one build of the book per test run."""
+"""Shared fixtures: the repository root, one build of the book per test run and one browser
+visit of each of its pages.
+
+The build: ``built_site`` builds the book once per run (in a fresh folder, so every notebook is
+executed), or waits for the build that scripts/test.sh started in the background (``$LOSSVIZ_BUILD``,
+see ``build_site.py``), or reuses an existing one (``$LOSSVIZ_SITE``, development only). The tests
+that need it run after all the others (``pytest_collection_modifyitems``), so a background build
+overlaps with ruff, the unit tests and the JupyterLab test.
+
+Editions: the English site is the build's ``html/``; a Chinese edition, when the book has one, is
+``html/zh/``. ``EDITIONS`` lists the page prefixes ("" and "zh/") the site tests iterate over.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +19,30 @@ import time
 from pathlib import Path
 
 import pytest
+from build_site import LOG, RC, SECONDS
 from site_metrics import build_command
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The book that ``built_site`` builds and ``toc_docnames`` reads: this repository, or (development
 #: only) another copy of the book named by ``LOSSVIZ_BOOK``.
 BOOK = Path(os.environ.get("LOSSVIZ_BOOK", ROOT))
+
+
+#: Page prefixes of the editions: the English site at the root; the Chinese one in zh/ when the book
+#: has a Chinese catalogue (``locale/zh_CN``); the build must then produce it (test_build.py checks).
+EDITIONS = [""] + (["zh/"] if any((BOOK / "locale").glob("zh*")) else [])
+
+#: How long ``built_site`` waits for the background build before it gives up.
+BUILD_WAIT = 1500
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Run the tests that need the built site last (stable order otherwise): while a background
+    build runs, everything else gets done."""
+    needs_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
+    if needs_site:
+        rest = [item for item in items if "built_site" not in getattr(item, "fixturenames", ())]
+        items[:] = rest + needs_site
 
 
 #: Lines for the closing summary of the run (build time, screenshot folder, ...): tests append
@@ -54,23 +83,111 @@ def jupyter_book_build(source: Path, out: Path, *extra: str) -> subprocess.Compl
     return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
 
 
+#: The build's exit status and log, for ``test_build.py::test_the_book_builds_cleanly``.
+BUILD_STATUS: dict = {}
+
+
+def _built(out: Path, log: str, returncode: int, seconds: float, how: str) -> Path:
+    """The built site. A build that failed but wrote every page (e.g. one broken reference, a
+    warning turned error) is still tested, so one run reports everything; its failure is the failed
+    test ``test_the_book_builds_cleanly`` (and scripts/test.sh's exit status). A build that wrote
+    no site fails every test that needs it, with the end of its log."""
+    BUILD_STATUS.update(returncode=returncode, log=log, out=out)
+    site = out / "_build" / "html"
+    if returncode != 0 and not all((site / f"{n}.html").is_file() for n in toc_docnames()):
+        pytest.fail(f"jupyter-book build failed (exit {returncode}):\n{log[-6000:]}")
+    print(f"\nbook built in {seconds:.1f} s into {out} ({how})")
+    SITE_SUMMARY.append(
+        f"book built (every notebook executed) in {seconds:.1f} s into {out} ({how})"
+        + ("" if returncode == 0 else f"; the build FAILED (exit {returncode})")
+    )
+    return site
+
+
+def wait_for_background_build(out: Path, timeout: float = BUILD_WAIT) -> Path:
+    """Wait for the build ``tests/build_site.py`` runs into ``out``; its site, or fail with its log."""
+    start = time.perf_counter()
+    while not (out / RC).is_file():
+        if time.perf_counter() - start > timeout:
+            log = (out / LOG).read_text(errors="replace") if (out / LOG).is_file() else ""
+            pytest.fail(
+                f"the background book build in {out} did not finish in {timeout} s:\n{log[-6000:]}"
+            )
+        time.sleep(1)
+    waited = time.perf_counter() - start
+    seconds = float((out / SECONDS).read_text())
+    log = (out / LOG).read_text(errors="replace")
+    return _built(
+        out, log, int((out / RC).read_text()), seconds, f"in the background; waited {waited:.0f} s"
+    )
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The book built once per run (all notebooks executed); returns the ``html`` folder.
 
-    Set ``LOSSVIZ_SITE=/path/to/_build/html`` to test an existing build instead (development only).
+    ``LOSSVIZ_BUILD=OUT``: the build scripts/test.sh started in the background into ``OUT``.
+    ``LOSSVIZ_SITE=/path/to/_build/html``: an existing build (development only).
     """
     reuse = os.environ.get("LOSSVIZ_SITE")
     if reuse:
         return Path(reuse)
+    background = os.environ.get("LOSSVIZ_BUILD")
+    if background:
+        return wait_for_background_build(Path(background))
     out = tmp_path_factory.mktemp("book")
     start = time.perf_counter()
     proc = jupyter_book_build(BOOK, out)
     elapsed = time.perf_counter() - start
     log = proc.stdout + proc.stderr
-    (out / "build.log").write_text(log)
-    if proc.returncode != 0:
-        pytest.fail(f"jupyter-book build failed (exit {proc.returncode}):\n{log[-6000:]}")
-    print(f"\nbook built in {elapsed:.1f} s into {out}")
-    SITE_SUMMARY.append(f"book built (every notebook executed) in {elapsed:.1f} s into {out}")
-    return out / "_build" / "html"
+    (out / LOG).write_text(log)
+    return _built(out, log, proc.returncode, elapsed, "in the test run")
+
+
+@pytest.fixture(scope="session")
+def site_visit(built_site, site_browser):
+    """Every page of every edition, visited once in Chromium (``test_site_browser.visit_pages``)
+    at the laptop size; the browser and page checks and the chapter rules read these visits."""
+    from test_site_browser import SCREENSHOTS, visit_pages
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+    names = [f"{edition}{name}" for edition in EDITIONS for name in site_pages()]
+    start = time.perf_counter()
+    visits = visit_pages(built_site, names, SCREENSHOTS, browser=site_browser[1:])
+    elapsed = time.perf_counter() - start
+    steps: dict[str, float] = {}
+    for visit in visits.values():
+        for step, seconds in visit.steps.items():
+            steps[step] = steps.get(step, 0.0) + seconds
+    SITE_SUMMARY.append(
+        f"browser: {len(visits)} pages visited in {elapsed:.1f} s ("
+        + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
+        + f"); screenshots: {SCREENSHOTS}"
+    )
+    print(
+        f"\nbrowser: {len(visits)} pages visited in {elapsed:.1f} s; screenshots in {SCREENSHOTS}\n"
+        + ", ".join(f"{name} {v.seconds:.1f} s" for name, v in visits.items())
+    )
+    return visits
+
+
+@pytest.fixture(scope="session")
+def site_browser(built_site):
+    """``(base_url, context, log)``: the built site served on 127.0.0.1 and one headless Chromium
+    for the run's site tests (network blocked, see browser.py). A test clears ``log`` first and
+    opens its own pages, or its own contexts (``browser.fresh_context``) for other devices."""
+    from browser import chromium, serve_directory
+
+    with serve_directory(built_site) as base, chromium() as (context, log):
+        yield base, context, log
+
+
+#: Pages Sphinx writes besides the ones in _toc.yml.
+GENERATED_PAGES = ["genindex", "search"]
+
+
+def site_pages() -> list[str]:
+    """Every page of one edition: the table of contents and Sphinx's generated pages."""
+    return toc_docnames() + GENERATED_PAGES

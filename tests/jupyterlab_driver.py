@@ -34,9 +34,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lossviz.display import DISPLAY_ENV
+
 # Environment variables that would point Jupyter or IPython at the reader's own folders, or switch
-# lossviz's slider figures to their static fallback (LOSSVIZ_DISPLAY is set only by the book build).
-_SCRUBBED_ENV = re.compile(r"^(JUPYTER|JPY_|JUPYTERLAB|IPYTHONDIR$|LOSSVIZ_DISPLAY$)")
+# lossviz's slider figures to their static fallback (DISPLAY_ENV is set only by the book build).
+_SCRUBBED_ENV = re.compile(rf"^(JUPYTER|JPY_|JUPYTERLAB|IPYTHONDIR$|{re.escape(DISPLAY_ENV)}$)")
 
 # Server-side switches: no news feed, no update check, no PyPI-backed extension manager.
 _SERVER_CONFIG = {

@@ -1,9 +1,10 @@
 """The built website in a real browser: Debian's Chromium, headless, with the network blocked.
 
-Every page of the built site (the ``built_site`` fixture: the book built once per run) is opened
-once, served from 127.0.0.1 by ``browser.serve_directory``; everything the checks need is collected
-during that one visit (``site_visit``), then each check is its own test per page, so a failure
-names the page and the check:
+Every page of every edition of the built site (the ``built_site`` fixture: the book built once per
+run; the Chinese edition's pages are ``zh/...``) is opened once at the laptop size (1280x800),
+served from 127.0.0.1 by ``browser.serve_directory``; everything the checks need is collected
+during that one visit (``site_visit`` in conftest.py, shared with test_site_chapters.py), then each
+check is its own test per page, so a failure names the page and the check:
 
 - no JavaScript error and no console error (only the theme's known duplicate ``THEBE_JS_URL``
   declaration is allowed, by exact text);
@@ -19,18 +20,20 @@ names the page and the check:
   ``site_metrics.axe_script``): every rule in the light theme, colour contrast again in the dark
   theme (on a lighter copy of the DOM: see ``_SLIM_FOR_AXE``);
 - every run of Chinese text in the page is inside an element with ``lang="zh-..."``;
-- a chapter has at most 30 Tab stops before its first slider and prints on at most 16 A4 pages.
+- a chapter has at most ``TAB_STOP_GATE`` Tab stops before its first slider and prints on at most
+  16 A4 pages (English edition: the Chinese one has the same layout).
 
 Besides the per-page checks: a phone's cold load of each page stays within 1.5 MB; the sidebar
 buttons open their drawers on a phone and a tablet; Chinese queries find the chapters that answer
 them, with excerpts free of TeX, also from ``file://``.
 
-Screenshots of each page (laptop 1280x900 and phone 390x844 at DPR 2, light and dark theme) go to
-``test-artifacts/screenshots/``.
+Screenshots of each English page (laptop 1280x800, full page, light and dark theme) go to
+``test-artifacts/screenshots/`` (test_site_reader.py adds the phone's).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html.parser
 import re
@@ -42,18 +45,18 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import site_metrics
-from browser import chromium, serve_directory
-from conftest import ROOT, SITE_SUMMARY, toc_docnames
+from browser import chromium, fresh_context, serve_directory
+from chapter_rules import BLOCKS_JS
+from conftest import EDITIONS, ROOT, site_pages, toc_docnames
 
 pytestmark = pytest.mark.slow
 
 #: Console messages allowed, by exact text: none.
 ALLOWED_CONSOLE: set[str] = set()
-#: Pages Sphinx writes besides the ones in _toc.yml.
-GENERATED_PAGES = ["genindex", "search"]
-PAGES = toc_docnames() + GENERATED_PAGES
+#: Every page of every edition ("zh/..." for the Chinese one, when the book has it).
+PAGES = [f"{edition}{name}" for edition in EDITIONS for name in site_pages()]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHAPTERS = [name for name in PAGES if name.startswith("chapters/")]
+CHAPTERS = [name for name in PAGES if name.removeprefix("zh/").startswith("chapters/")]
 
 # Visible text outside code, MathJax output and scripts: where raw TeX must not survive.
 _PROSE_TEXT_JS = """() => {
@@ -139,8 +142,40 @@ class PageVisit:
     unmarked_chinese: list[str] = field(default_factory=list)
     tab_stops: int | None = None
     print_pages: int = 0
+    chapter: dict = field(default_factory=dict)  # chapter pages: CHAPTER_JS's measurements
     screenshots: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)  # seconds per step of the visit
+
+
+# A chapter as a laptop reader sees it (issue 15): visible code (``div.cell_input`` not inside a
+# closed <details>, e.g. a hidden cell's source) against the page's height; code lines cut off on
+# the right (a visible <pre> wider than its box); the ✓ lines; what the last cell printed.
+CHAPTER_JS = """() => {
+  const shown = (el) => el.getClientRects().length > 0 && !el.closest('details:not([open])');
+  const height = document.documentElement.scrollHeight;
+  let code = 0, blocks = 0;
+  for (const el of document.querySelectorAll('div.cell_input')) {
+    if (!shown(el)) continue;
+    code += el.getBoundingClientRect().height;
+    blocks += 1;
+  }
+  const clipped = [...document.querySelectorAll('article pre')]
+    .filter(pre => shown(pre) && pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => {
+      const lines = pre.textContent.split('\\n');
+      const longest = lines.reduce((a, b) => (b.length > a.length ? b : a), '');
+      return `${pre.scrollWidth - pre.clientWidth} px: ${longest.trim().slice(0, 90)}`;
+    });
+  const cells = document.querySelectorAll('article div.cell');
+  const last = cells.length ? cells[cells.length - 1] : null;
+  const output = last ? last.querySelector('.cell_output') : null;
+  return {
+    height, viewport: window.innerHeight, code, code_blocks: blocks, clipped,
+    claims: document.querySelectorAll('article .lossviz-claim').length,
+    last_output: output ? output.textContent : null,
+  };
+}"""
 
 
 _NO_TRANSITIONS = "*, *::before, *::after { transition: none !important; }"
@@ -214,69 +249,112 @@ def _move_sliders(page) -> list[dict]:
     return results
 
 
-def visit_pages(site: Path, names: list[str], screenshots: Path | None = None) -> dict:
+class _Stopwatch:
+    """``step(name)`` adds the seconds since the previous call to ``steps[name]``."""
+
+    def __init__(self, steps: dict[str, float]) -> None:
+        self.steps, self.last = steps, time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.steps[name] = self.steps.get(name, 0.0) + now - self.last
+        self.last = now
+
+
+def visit_pages(
+    site: Path, names: list[str], screenshots: Path | None = None, browser=None
+) -> dict:
     """Open each page ``<site>/<name>.html`` once in Chromium; return ``{name: PageVisit}``.
 
     Everything the checks need is collected in that one visit; with ``screenshots``, full-page
-    screenshots in the light and the dark theme are written there.
+    screenshots in the light and the dark theme are written there. ``browser``: the ``(context,
+    log)`` of a running Chromium (the ``site_browser`` fixture's), in which a fresh laptop-sized
+    context is opened; without it a Chromium of its own is started (playwright's sync API allows
+    only one at a time, so inside a test run pass the fixture's).
     """
+    with contextlib.ExitStack() as stack:
+        base = stack.enter_context(serve_directory(site))
+        if browser is None:
+            context, log = stack.enter_context(chromium(**site_metrics.LAPTOP))
+        else:
+            context = fresh_context(browser[0], browser[1], **site_metrics.LAPTOP)
+            log = browser[1]
+            stack.callback(context.close)
+        return _visit(site, base, context, log, names, screenshots)
+
+
+def _visit(site: Path, base: str, context, log, names: list[str], screenshots: Path | None) -> dict:
     axe_script = site_metrics.axe_script()
     visits: dict[str, PageVisit] = {}
-    with (
-        serve_directory(site) as base,
-        chromium(viewport={"width": 1280, "height": 900}) as (context, log),
-    ):
-        page = context.new_page()
-        messages: list[str] = []
-        page.on(
-            "console",
-            lambda msg: (
-                messages.append(f"console.{msg.type}: {msg.text}")
-                if msg.type == "error" and msg.text not in ALLOWED_CONSOLE
-                else None
-            ),
-        )
-        page.on(
-            "pageerror",
-            lambda err: (
-                messages.append(f"uncaught: {err}") if str(err) not in ALLOWED_CONSOLE else None
-            ),
-        )
-        for name in names:
-            t0 = time.perf_counter()
-            messages.clear()
-            log.clear()
-            visit = PageVisit(url=f"{base}{name}.html", site=site)
-            page.goto(visit.url, wait_until="load")
+    page = context.new_page()
+    messages: list[str] = []
+    page.on(
+        "console",
+        lambda msg: (
+            messages.append(f"console.{msg.type}: {msg.text}")
+            if msg.type == "error" and msg.text not in ALLOWED_CONSOLE
+            else None
+        ),
+    )
+    page.on(
+        "pageerror",
+        lambda err: (
+            messages.append(f"uncaught: {err}") if str(err) not in ALLOWED_CONSOLE else None
+        ),
+    )
+    for name in names:
+        t0 = time.perf_counter()
+        messages.clear()
+        log.clear()
+        visit = PageVisit(url=f"{base}{name}.html", site=site)
+        # The Chinese edition's pages get the same checks but for the measurements that are
+        # the same layout in another language (Tab stops, print pages, laptop screenshots).
+        translation = name.startswith("zh/")
+        is_chapter = name.removeprefix("zh/").startswith("chapters/")
+        step = _Stopwatch(visit.steps)
+        page.goto(visit.url, wait_until="load")
+        step("load")
+        if not translation:
             visit.tab_stops = site_metrics.tab_stops_before_slider(page)
-            site_metrics.typeset_all_math(page)  # lazily typeset: all of it, for the checks
-            source = (site / f"{name}.html").read_text(encoding="utf-8")
-            visit.source_has_math = 'class="math' in source
-            visit.math = page.evaluate(_MATH_JS)
-            visit.prose_text = page.evaluate(_PROSE_TEXT_JS)
-            visit.images = page.evaluate(_IMAGES_JS)
-            visit.links = page.evaluate(_LINKS_JS)
-            visit.unmarked_chinese = page.evaluate(_UNMARKED_CHINESE_JS)
+            step("tab stops")
+        site_metrics.typeset_all_math(page)  # lazily typeset: all of it, for the checks
+        source = (site / f"{name}.html").read_text(encoding="utf-8")
+        visit.source_has_math = 'class="math' in source
+        visit.math = page.evaluate(_MATH_JS)
+        visit.prose_text = page.evaluate(_PROSE_TEXT_JS)
+        visit.images = page.evaluate(_IMAGES_JS)
+        visit.links = page.evaluate(_LINKS_JS)
+        visit.unmarked_chinese = page.evaluate(_UNMARKED_CHINESE_JS)
+        if is_chapter:
+            visit.chapter = page.evaluate(CHAPTER_JS)
+            visit.chapter["blocks"] = page.evaluate(BLOCKS_JS)
+            visit.chapter["edition"] = "zh/" if translation else ""
+        step("read the page")
+        if not translation:
             visit.print_pages = site_metrics.print_pages(page)
-            visit.sliders = _move_sliders(page)
-            page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
-            for mode in ("light", "dark"):
-                if screenshots is not None:
-                    _set_theme(page, mode)
-                    shot = screenshots / f"{name.replace('/', '__')}.{mode}.png"
-                    page.screenshot(path=shot, full_page=True)
-                    visit.screenshots.append(shot)
-            page.evaluate(_SLIM_FOR_AXE)
-            for mode in ("light", "dark"):
+            step("print")
+        visit.sliders = _move_sliders(page)
+        step("sliders")
+        page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+        for mode in ("light", "dark"):
+            if screenshots is not None and not translation:
                 _set_theme(page, mode)
-                visit.axe[mode] = _run_axe(page, axe_script, only_colours=mode == "dark")
-            # Read last, so that late requests (fonts, lazy scripts) are counted too; axe itself
-            # fetches nothing (preload: false).
-            visit.blocked, visit.failed = list(log.blocked), list(log.failed)
-            visit.console_errors = list(messages)
-            visit.seconds = time.perf_counter() - t0
-            visits[name] = visit
-        page.close()
+                shot = screenshots / f"{name.replace('/', '__')}.{mode}.png"
+                page.screenshot(path=shot, full_page=True)
+                visit.screenshots.append(shot)
+        step("screenshots")
+        page.evaluate(_SLIM_FOR_AXE)
+        for mode in ("light", "dark"):
+            _set_theme(page, mode)
+            visit.axe[mode] = _run_axe(page, axe_script, only_colours=mode == "dark")
+        step("axe")
+        # Read last, so that late requests (fonts, lazy scripts) are counted too; axe itself
+        # fetches nothing (preload: false).
+        visit.blocked, visit.failed = list(log.blocked), list(log.failed)
+        visit.console_errors = list(messages)
+        visit.seconds = time.perf_counter() - t0
+        visits[name] = visit
+    page.close()
     return visits
 
 
@@ -399,28 +477,23 @@ CHECKS = {
 }
 
 
-@pytest.fixture(scope="module")
-def site_visit(built_site) -> dict[str, PageVisit]:
-    """Every page of the built site, visited once; screenshots written."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
-    start = time.perf_counter()
-    visits = visit_pages(built_site, PAGES, SCREENSHOTS)
-    SITE_SUMMARY.append(
-        f"browser: {len(visits)} pages visited in {time.perf_counter() - start:.1f} s; "
-        f"screenshots (light and dark theme): {SCREENSHOTS}"
-    )
-    print(
-        f"\nbrowser: {len(visits)} pages visited in {time.perf_counter() - start:.1f} s "
-        f"({len(CHECKS)} checks each); screenshots (light and dark theme) in {SCREENSHOTS}\n"
-        + ", ".join(f"{name} {v.seconds:.1f} s" for name, v in visits.items())
-    )
-    return visits
+# ``site_visit`` (conftest.py): every page of every edition visited once per run, shared with the
+# chapter rules of test_site_chapters.py.
 
 
-@pytest.mark.parametrize("check", list(CHECKS))
-@pytest.mark.parametrize("name", PAGES)
+#: Measured on the English edition only (the Chinese one has the same layout): see visit_pages.
+_ENGLISH_ONLY = {"keyboard", "print"}
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        pytest.param(name, check, id=f"{name}-{check}")
+        for name in PAGES
+        for check in CHECKS
+        if not (name.startswith("zh/") and check in _ENGLISH_ONLY)
+    ],
+)
 def test_page(site_visit, name, check):
     problems = CHECKS[check](site_visit[name])
     assert problems == [], f"{name}.html, {check}:\n" + "\n".join(problems)
@@ -428,20 +501,24 @@ def test_page(site_visit, name, check):
 
 def test_screenshots_written(site_visit):
     shots = [s for v in site_visit.values() for s in v.screenshots]
-    assert len(shots) == 2 * len(PAGES)
+    assert len(shots) == 2 * len(site_pages())  # light and dark, of the English edition
     small = [s.name for s in shots if s.stat().st_size < 5_000]
     assert small == [], f"suspiciously small (blank?) screenshots: {small}"
     print(f"\nscreenshots: {len(shots)} files in {SCREENSHOTS}")
 
 
-def test_index_redirects_to_the_introduction(built_site):
+def test_index_redirects_to_the_introduction(site_browser):
     """Readers open _build/html/index.html (README): it must land on the introduction."""
+    base, context, log = site_browser
+    log.clear()
     root = toc_docnames()[0]
-    with serve_directory(built_site) as base, chromium() as (context, log):
-        page = context.new_page()
+    page = context.new_page()
+    try:
         page.goto(urljoin(base, "index.html"))
         page.wait_for_url(f"**/{root}.html", timeout=10_000)
         assert page.locator("article h1").first.is_visible()
+    finally:
+        page.close()
     assert log.blocked == [] and log.failed == []
 
 
@@ -467,14 +544,14 @@ _DEFECTS = (
 )
 
 
-def test_every_check_fails_on_a_broken_page(built_site, tmp_path):
+def test_every_check_fails_on_a_broken_page(built_site, site_browser, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(built_site, site, ignore=shutil.ignore_patterns("*.ipynb", "_images"))
     page = (site / f"{toc_docnames()[0]}.html").read_text(encoding="utf-8")
     marker = '<article class="bd-article">'
     assert marker in page, "the theme's article element moved: update this test"
     (site / "broken.html").write_text(page.replace(marker, marker + _DEFECTS, 1), encoding="utf-8")
-    visit = visit_pages(site, ["broken"])["broken"]
+    visit = visit_pages(site, ["broken"], browser=site_browser[1:])["broken"]
     found = {check: fn(visit) for check, fn in CHECKS.items()}
     silent = [check for check, problems in found.items() if not problems]
     assert silent == [], f"checks that missed a deliberate defect: {silent}\n{found}"
@@ -492,3 +569,13 @@ def test_every_check_fails_on_a_broken_page(built_site, tmp_path):
     assert any("未标注的中文" in p for p in found["lang"])
     assert any("Tab stops" in p for p in found["keyboard"])
     assert any("A4 pages" in p for p in found["print"])
+
+
+def test_the_editions_built_are_the_editions_tested(built_site):
+    """A Chinese edition in html/zh/ is visited like the English one; and the book's Chinese
+    catalogue (locale/zh_CN) must produce that edition."""
+    built = [""] + (["zh/"] if (built_site / "zh").is_dir() else [])
+    assert built == EDITIONS
+    for edition in EDITIONS:
+        missing = [n for n in site_pages() if not (built_site / f"{edition}{n}.html").is_file()]
+        assert missing == [], f"edition {edition or 'en'} lacks {missing}"
