@@ -24,6 +24,8 @@ VENV_BIN = Path(sys.executable).parent
 MB = 1e6
 #: A page's own HTML plus the images it shows (static budget, no browser).
 PAGE_BUDGET = 2 * MB
+#: One edition of the site (the English one without ``zh/``, and ``zh/``): each edition renders its
+#: own slider frames (the figures' text is in its language), so the budget is per edition.
 SITE_BUDGET = 30 * MB
 CLEAN_BUILD_BUDGET = 180.0
 REBUILD_BUDGET = 30.0
@@ -123,12 +125,14 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def site_sizes(site: Path) -> dict[str, int]:
-    """Shared parts of the site, counted once: MathJax, the theme's other assets, the total."""
+def site_sizes(site: Path, exclude: Path | None = None) -> dict[str, int]:
+    """Shared parts of the site, counted once: MathJax, the theme's other assets, the total
+    (``exclude``: a folder inside ``site`` left out of the total, e.g. the other edition)."""
     static = site / "_static"
     mathjax = folder_size(static / "mathjax") if (static / "mathjax").is_dir() else 0
+    excluded = folder_size(exclude) if exclude is not None and exclude.is_dir() else 0
     return {
-        "site": folder_size(site),
+        "site": folder_size(site) - excluded,
         "mathjax": mathjax,
         "static_without_mathjax": folder_size(static) - mathjax,
         "sources": folder_size(site / "_sources") if (site / "_sources").is_dir() else 0,
