@@ -14,10 +14,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
 
+import snowballstemmer
+import sphinx.search
+from sphinx.search import zh as sphinx_zh
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -26,9 +30,44 @@ USER_DICT = Path(__file__).parent / "search_terms_zh.txt"
 EXCERPTS = "search-excerpts.js"
 
 
+class BookSearchChinese(sphinx_zh.SearchChinese):
+    """Sphinx's Chinese splitter, with the same index in a fraction of the time.
+
+    Sphinx 7.4's ``SearchChinese`` keeps every Latin word it has split in a list and tests each
+    word's membership in it when it stems: quadratic in the size of the book (about 30 s of a 70-s
+    build of the English edition). Here the terms are a set and stems are cached; ``split`` and
+    ``stem`` return what Sphinx's do (tests/test_site_passes.py compares them on every page).
+    """
+
+    latin_terms: set[str] = set()  # noqa: RUF012 (shared by instances, as Sphinx's list is)
+
+    def split(self, input: str) -> list[str]:
+        chinese: list[str] = []
+        if sphinx_zh.JIEBA:
+            chinese = list(sphinx_zh.jieba.cut_for_search(input))
+        latin1 = [term.strip() for term in self.latin1_letters.findall(input)]
+        self.latin_terms.update(latin1)
+        return chinese + latin1
+
+    def stem(self, word: str) -> str:
+        stemmed = _stem_english(word.lower())
+        if word in self.latin_terms and len(word) >= 3 and len(stemmed) < 3:
+            return word.lower()  # an acronym that stemming would cut short
+        return stemmed
+
+
+_ENGLISH = snowballstemmer.stemmer("english")
+
+
+@functools.cache
+def _stem_english(word: str) -> str:
+    return _ENGLISH.stemWord(word)
+
+
 def configure_search(app, config) -> None:
     """Point Sphinx's Chinese splitter at the book's jieba dictionary."""
     if (config.html_search_language or "").startswith("zh"):
+        sphinx.search.languages["zh"] = BookSearchChinese
         options = dict(config.html_search_options or {})
         options.setdefault("dict", str(USER_DICT))
         config.html_search_options = options

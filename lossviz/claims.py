@@ -154,13 +154,31 @@ def claim_identity(statement: str, lhs, rhs, *, assumptions: Callable | None = N
     else:
         pairs = [(lhs, rhs)]
     for left, right in pairs:
-        diff = sp.simplify(left - right)
-        if diff != 0:
-            # A second, stronger attempt before failing: rewrite exponentials and cancel.
-            diff = sp.simplify(sp.cancel(sp.expand(sp.powsimp(diff.rewrite(sp.exp)))))
+        diff = _zero_or_simplest(sp, left - right)
         if diff != 0:
             raise ClaimError(f"claim failed: {statement}: lhs - rhs simplifies to {diff}")
     return _record(statement, "checked with sympy, exact")
+
+
+def _zero_or_simplest(sp, diff):
+    """0 if ``diff`` is identically zero, else its simplest form found (for the error message).
+
+    Cheap exact rewrites first: expanded over a common denominator (then with exponentials
+    rewritten, e.g. tanh), an identity usually cancels to 0 in milliseconds where ``simplify``
+    takes seconds. ``simplify`` and a stronger rewrite only run when those do not reach 0.
+    """
+    if diff == 0:
+        return diff
+    for attempt in (
+        lambda d: sp.cancel(sp.together(sp.expand(d))),
+        lambda d: sp.cancel(sp.together(sp.expand(sp.powsimp(d.rewrite(sp.exp))))),
+    ):
+        if attempt(diff) == 0:
+            return sp.Integer(0)
+    diff = sp.simplify(diff)
+    if diff != 0:
+        diff = sp.simplify(sp.cancel(sp.expand(sp.powsimp(diff.rewrite(sp.exp)))))
+    return diff
 
 
 def claim_grad(

@@ -39,7 +39,9 @@ from fractions import Fraction
 import numpy as np
 
 from . import _validation as V
-from .functional import sigmoid, softplus
+
+# Inputs are checked once at the public entry points; the loops call the unchecked kernels.
+from .losses._stable import sigmoid, softplus
 
 __all__ = [
     "NoFiniteOptimumError",

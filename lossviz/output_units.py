@@ -27,8 +27,10 @@ import numpy as np
 
 from . import _validation as V
 from . import optim
-from .functional import log_softmax, sigmoid, softplus
 from .information import _distribution
+
+# Inputs are checked once at the public entry points; the loops call the unchecked kernels.
+from .losses._stable import log_softmax, sigmoid, softplus
 
 __all__ = [
     "LOSSES",

@@ -31,7 +31,46 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 
-# 2. Python packages, skipped when the requirement files have not changed since the last install.
+# 2. System and npm packages, in the background while pip installs the Python packages (both
+#    mostly wait on downloads). Its output is shown at the end, and its failure fails the setup.
+system_packages() {
+  # A CJK font (Debian's fonts-wqy-microhei) for the Chinese edition's figures: matplotlib draws
+  # Chinese with it by name (lossviz.i18n.CJK_FAMILIES; never a download at build time); it also
+  # lets the browser tests' screenshots show the Chinese text. For the tests, Debian's Chromium.
+  missing=()
+  for pkg in fonts-dejavu-core fonts-wqy-microhei; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ $want_test = 1 ]; then
+    [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fi
+  if [ ${#missing[@]} != 0 ]; then
+    apt_install "${missing[@]}"
+    # matplotlib lists the system fonts once, in a cache: let it see the new font.
+    rm -f "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"/fontlist-*.json
+  fi
+
+  # npm packages, pinned, into .venv/node (Node.js and npm from Debian when absent):
+  # mathjax-full typesets the formulas at build time (_ext/book_mathjax.py); for the tests, the
+  # current axe-core (the copy bundled with axe-playwright-python is older and misses rules).
+  npm_packages=(mathjax-full@3.2.2)
+  [ $want_test = 1 ] && npm_packages+=(axe-core@4.14.1)
+  npm_missing=()
+  for spec in "${npm_packages[@]}"; do
+    name=${spec%@*} version=${spec##*@}
+    grep -qs "\"version\": \"$version\"" ".venv/node/node_modules/$name/package.json" \
+      || npm_missing+=("$spec")
+  done
+  if [ ${#npm_missing[@]} != 0 ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    npm install --silent --no-audit --no-fund --prefix .venv/node "${npm_missing[@]}"
+  fi
+}
+system_log=$(mktemp)
+system_packages >"$system_log" 2>&1 &
+system_pid=$!
+
+# 3. Python packages, skipped when the requirement files have not changed since the last install.
 reqs=requirements.txt mode=book
 [ $want_test = 1 ] && reqs=requirements-test.txt mode=test
 hash=$(cat requirements.txt requirements-test.txt pyproject.toml | sha256sum | cut -c1-16)
@@ -44,35 +83,11 @@ else
   touch ".venv/.installed-$hash-$mode"
 fi
 
-# 3. A CJK font (Debian's fonts-wqy-microhei) for the Chinese edition's figures: matplotlib draws
-#    Chinese with it by name (lossviz.i18n.CJK_FAMILIES; never a download at build time); it also
-#    lets the browser tests' screenshots show the Chinese text. For the tests, Debian's Chromium.
-missing=()
-for pkg in fonts-dejavu-core fonts-wqy-microhei; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
-done
-if [ $want_test = 1 ]; then
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
+if ! wait "$system_pid"; then
+  cat "$system_log" >&2
+  echo "setup: installing the system or npm packages failed" >&2
+  exit 1
 fi
-if [ ${#missing[@]} != 0 ]; then
-  apt_install "${missing[@]}"
-  # matplotlib lists the system fonts once, in a cache: let it see the new font.
-  rm -f "${MPLCONFIGDIR:-$HOME/.cache/matplotlib}"/fontlist-*.json
-fi
-
-# 4. npm packages, pinned, into .venv/node (Node.js and npm from Debian when absent):
-#    mathjax-full typesets the formulas at build time (_ext/book_mathjax.py); for the tests, the
-#    current axe-core (the copy bundled with axe-playwright-python is older and misses rules).
-npm_packages=(mathjax-full@3.2.2)
-[ $want_test = 1 ] && npm_packages+=(axe-core@4.14.1)
-npm_missing=()
-for spec in "${npm_packages[@]}"; do
-  name=${spec%@*} version=${spec##*@}
-  grep -qs "\"version\": \"$version\"" ".venv/node/node_modules/$name/package.json" \
-    || npm_missing+=("$spec")
-done
-if [ ${#npm_missing[@]} != 0 ]; then
-  command -v npm >/dev/null || apt_install nodejs npm
-  npm install --silent --no-audit --no-fund --prefix .venv/node "${npm_missing[@]}"
-fi
+cat "$system_log"
+rm -f "$system_log"
 exit 0

@@ -93,6 +93,23 @@ def test_claim_identity_exact():
         lv.claim_identity("sigma' = sigma", sp.diff(s, z), s)
 
 
+def test_claim_identity_through_each_rewrite_and_never_accepts_a_near_miss():
+    z, t = sp.symbols("z t", real=True)
+    # rational: cancels over a common denominator
+    lv.claim_identity("(z^2 - 1)/(z - 1) = z + 1", (z**2 - 1) / (z - 1), z + 1)
+    # needs tanh rewritten as exponentials
+    lv.claim_identity("σ(2z) = (1 + tanh z)/2", 1 / (1 + sp.exp(-2 * z)), (1 + sp.tanh(z)) / 2)
+    # needs simplify (a trigonometric identity no rational rewrite reaches)
+    lv.claim_identity("sin² + cos² = 1", sp.sin(t) ** 2 + sp.cos(t) ** 2, 1)
+    for wrong in (
+        (1 / (1 + sp.exp(-z)), (1 + sp.tanh(z)) / 2),  # σ(z), not σ(2z)
+        ((z**2 - 1) / (z - 1), z - 1),
+        (sp.sin(t) ** 2 + sp.cos(t) ** 2, 1 + 10**-12 * t),
+    ):
+        with pytest.raises(ClaimError, match="simplifies to"):
+            lv.claim_identity("a near miss", *wrong)
+
+
 def test_claim_grad_against_finite_differences():
     def f(x):
         return float(np.sum(np.sin(x) * x))

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,6 +139,30 @@ def test_formula_markup_loses_only_what_the_page_does_not_need():
 )
 def test_formulas_in_excerpts_are_plain_text(tex, text):
     assert book_search.tex_to_text(tex) == text
+
+
+_WORDS = st.lists(
+    st.sampled_from(
+        ["loss", "losses", "CE", "BCE", "IoU", "the", "gradient", "gradients", "was", "is", "L1",
+         "MSE", "sigmoid", "softmax", "ReLUs", "IDs", "abs", "交叉熵", "逻辑回归", "正则化", "梯度", "损失", "的", "x2", "us"]
+    ),
+    max_size=12,
+).map(" ".join)  # fmt: skip
+
+
+@settings(deadline=None)  # the first case loads jieba's dictionary (about 1.5 s)
+@given(st.lists(_WORDS, min_size=1, max_size=6))
+def test_book_chinese_splitter_indexes_like_sphinx(pages):
+    """The faster splitter (set of Latin terms, cached stems) gives Sphinx's words and stems."""
+    from sphinx.search.zh import SearchChinese
+
+    theirs, ours = SearchChinese({}), book_search.BookSearchChinese({})
+    SearchChinese.latin_terms.clear()  # class-level in both: start from the same (empty) state
+    book_search.BookSearchChinese.latin_terms.clear()
+    for text in pages:
+        words = theirs.split(text)
+        assert ours.split(text) == words
+        assert [ours.stem(w) for w in words] == [theirs.stem(w) for w in words]
 
 
 def test_excerpt_keeps_text_and_anchors_drops_code_and_figures():

@@ -754,6 +754,21 @@ def test_density_falls_back_when_frames_exceed_the_budget():
     assert png_size(small.frames[0]) == (round(300 * small.density), round(200 * small.density))
 
 
+def test_density_that_cannot_fit_is_not_drawn():
+    """A PNG shrinks at most like its pixel count: when the 2x frames are over the budget by more
+    than (2 / 1.5)², 1.5x is skipped without a draw; the last density is always drawn."""
+    p = lv.Param("a", 0.0, 1.0, default=0.5, num=3)
+    calls = Calls()
+    fig = lv.slider_figure(
+        calls.setup, p, alt="x", mode="static", figsize=(3, 2), max_bytes=1, narrow=False
+    )
+    assert fig.density == W.DENSITIES[-1] == 1.0
+    assert {png_size(f) for f in fig.frames} == {(300, 200)}
+    # setup's default call, then the densities drawn (2x and 1x; not 1.5x), the step that learns
+    # what changes, and one call per frame.
+    assert len(calls.calls) == 1 + 2 + 1 + len(p.grid)
+
+
 def test_range_markup_min_max_fixed_value_box_and_units():
     p = lv.Param("beta", 0.5, 2.5, default=1.5, num=5, label="β", unit="units")
     fig = lv.slider_figure(_setup_ok_beta, p, alt="x", mode="static", figsize=(3, 2))

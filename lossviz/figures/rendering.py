@@ -70,9 +70,16 @@ class FrameRenderer:
         """Whether the next unchanged-structure step will be blitted."""
         return self.blit and self._plan is not None
 
-    def learn(self, update_again: Callable[[], object]) -> None:
-        """Draw in full, call ``update_again()`` and record which artists it made stale."""
-        self._full_draw()
+    def learn(self, update_again: Callable[[], object], *, drawn: bool = False) -> None:
+        """Draw in full, call ``update_again()`` and record which artists it made stale.
+
+        ``drawn=True``: the canvas already holds a full draw of the figure as it is now (the
+        caller just drew it), so the first draw is skipped.
+        """
+        if drawn:
+            self._snapshot()
+        else:
+            self._full_draw()
         if not self.blit:
             return
         update_again()

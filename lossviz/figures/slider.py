@@ -185,16 +185,22 @@ class SliderFigure:
         fig, combos = self.figure, self._combos()
         width_in, height_in = fig.get_size_inches()
         default = combos[self.default_index]
+        estimate = None
         for density in DENSITIES:
+            last = density == DENSITIES[-1]
+            if not last and estimate and estimate[1] * (density / estimate[0]) ** 2 > max_bytes:
+                continue  # cannot fit: a PNG shrinks at most like its pixel count (saves a draw)
             fig.set_dpi(self._dpi * density)
             self._update(**default)
             fig.canvas.draw()
-            if len(self.renderer.png_small()) * len(combos) <= max_bytes:
+            estimate = (density, len(self.renderer.png_small()) * len(combos))
+            if estimate[1] <= max_bytes:
                 break  # the default frame's size estimates every frame's: a sparse line plot
         # Partial redraws give the pixels of full draws (tested) in a fraction of the time.
         self.renderer = FrameRenderer(fig, blit=self._blit)
         other = combos[(self.default_index + 1) % len(combos)]
-        self.renderer.learn(lambda: self._update(**other))
+        # The canvas holds the default frame, drawn at this density just above.
+        self.renderer.learn(lambda: self._update(**other), drawn=True)
         readouts, frames = [], []
         for values in combos:
             readouts.append(readouts_text(self._update(**values)))
