@@ -196,6 +196,34 @@ def test_triplet_matches_torch_convention_by_hand():
         M.triplet(1.0, 1.0, -0.1)
 
 
+@FAST
+@given(
+    d=st.lists(st.floats(0, 5), min_size=1, max_size=8),
+    y=st.sampled_from([0.0, 1.0]),
+    margin=st.floats(0.05, 2),
+)
+def test_pair_and_triplet_are_rescaled_registry_losses(d, y, margin):
+    """The pair loss is ½ mse(d) (similar) and ½ α² squared_hinge(d/α) (dissimilar); the triplet
+    loss of x = d_an - d_ap is α hinge(x/α): the registry's declarations, whose sympy forms and
+    derivatives its own tests check, rescaled (why they are not declared: metric's docstring)."""
+    d = np.array(d)
+    reg = lv.losses.get
+    if y == 1.0:
+        value, grad = 0.5 * reg("mse").value(d), 0.5 * reg("mse").grad(d)
+    else:
+        value = 0.5 * margin**2 * reg("squared_hinge").value(d / margin)
+        grad = 0.5 * margin * reg("squared_hinge").grad(d / margin)
+    np.testing.assert_allclose(M.contrastive_pair(d, y, margin), value, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(M.contrastive_pair_grad(d, y, margin), grad, rtol=1e-12, atol=1e-15)
+    d_an = d[::-1]
+    np.testing.assert_allclose(
+        M.triplet(d, d_an, margin),
+        margin * reg("hinge").value((d_an - d) / margin),
+        rtol=1e-12,
+        atol=1e-12,
+    )
+
+
 # ----------------------------------------------------------------------------------------------
 # alignment and uniformity
 # ----------------------------------------------------------------------------------------------

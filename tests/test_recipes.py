@@ -69,8 +69,18 @@ def test_residual_curves_follow_their_controls_and_fixed_ones_stay():
 def test_residual_recipe_bad_input():
     with pytest.raises(ValueError, match="unknown parameters"):
         recipes.Curve("smooth_l1", {"delta": 1.0})
-    with pytest.raises(ValueError, match="residual loss"):
+    with pytest.raises(ValueError, match="residual or margin loss"):
         recipes.Curve("bce")
+    with pytest.raises(ValueError, match="view must be one of"):
+        recipes.loss_and_grad(["l1"], view="logit")
+    with pytest.raises(ValueError, match="zero_one"):
+        recipes.loss_and_grad(["l1"], zero_one=True)  # the 0-1 loss is a margin loss
+    with pytest.raises(TypeError, match="marker must be a control name"):
+        recipes.loss_and_grad(["hinge"], view="margin", marker=1.5)
+    with pytest.raises(ValueError, match="lw must be > 0"):
+        recipes.loss_and_grad(["hinge"], view="margin", lw=0)
+    with pytest.raises(ValueError, match="offset must be finite"):
+        recipes.Curve("mse", offset=float("nan"))
     with pytest.raises(ValueError, match="at least one"):
         recipes.residual_loss_and_grad([])
     with pytest.raises(ValueError, match="r must be 1-D"):
@@ -89,6 +99,68 @@ def test_residual_recipe_in_a_static_slider_figure():
         setup, lv.Param("beta", 0.5, 2.0, default=1.25, num=3), alt="x", mode="static"
     )
     assert len(fig.frames) == 3 and len(fig.narrow_frames) == 3  # two panels: a phone layout too
+
+
+def test_margin_view_draws_losses_push_zero_one_and_marker():
+    m = np.linspace(-2, 3, 101)
+    setup = recipes.loss_and_grad(
+        [
+            recipes.Curve("hinge"),
+            recipes.Curve("logistic"),
+            recipes.Curve("mse", offset=-1.0, label="squared $(1-m)^2$", dashed=True),
+        ],
+        view="margin",
+        x=m,
+        zero_one=True,
+        marker="m",
+        readouts=lambda m: {"m": m},
+    )
+    fig = _figure()
+    update = setup(fig)
+    ax_loss, ax_push = fig.axes
+    assert update(m=1.5) == {"m": 1.5}
+    guides = 2  # m = 0 (right / wrong) and m = 1 (the hinge's kink), in both panels
+    zo, hinge, logistic, squared = ax_loss.lines[guides : guides + 4]
+    p_zo, p_hinge, p_logistic, p_squared = ax_push.lines[guides + 1 : guides + 5]  # + zero line
+    # hand derivations: 1[m <= 0]; max(0, 1 - m) pushes with 1 below m = 1; log(1 + e^-m)
+    # pushes with 1 / (1 + e^m); (1 - m)² pushes with 2 (1 - m), backwards beyond m = 1
+    np.testing.assert_array_equal(zo.get_ydata(), (m <= 0).astype(float))
+    np.testing.assert_array_equal(p_zo.get_ydata(), np.zeros_like(m))
+    np.testing.assert_allclose(hinge.get_ydata(), np.maximum(0, 1 - m), rtol=1e-15, atol=1e-15)
+    np.testing.assert_array_equal(p_hinge.get_ydata(), np.where(m < 1, 1.0, 0.0))
+    np.testing.assert_allclose(logistic.get_ydata(), np.log1p(np.exp(-m)), rtol=1e-13)
+    np.testing.assert_allclose(p_logistic.get_ydata(), 1 / (1 + np.exp(m)), rtol=1e-13)
+    np.testing.assert_allclose(squared.get_ydata(), (1 - m) ** 2, rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(p_squared.get_ydata(), 2 * (1 - m), rtol=1e-13, atol=1e-15)
+    assert squared.get_linestyle() == "--" and hinge.get_linestyle() == "-"
+    assert zo.get_color() == lv.style.color("accent")
+    assert hinge.get_color() == lv.losses.get("hinge").color
+    assert squared.get_color() == lv.losses.get("mse").color
+    # the legend sits in the push panel; the axis texts are the margin view's, in mathtext
+    assert ax_loss.get_legend() is None
+    texts = [t.get_text() for t in ax_push.get_legend().get_texts()]
+    assert texts == ["0-1", "hinge", "logistic", "squared $(1-m)^2$"]
+    assert ax_loss.get_xlabel() == "margin m = y f(x)" and "$" in ax_push.get_ylabel()
+    # the marker: a dot on every curve at m = 1.5 in both panels, a vertical line at m = 1.5
+    dots_loss = [ln for ln in ax_loss.lines if ln.get_marker() == "o"]
+    dots_push = [ln for ln in ax_push.lines if ln.get_marker() == "o"]
+    expected_loss = [0.0, 0.0, math.log1p(math.exp(-1.5)), 0.25]
+    expected_push = [0.0, 0.0, 1 / (1 + math.exp(1.5)), -1.0]
+    for dots, expected in ((dots_loss, expected_loss), (dots_push, expected_push)):
+        assert [d.get_xdata()[0] for d in dots] == [1.5] * 4
+        np.testing.assert_allclose([d.get_ydata()[0] for d in dots], expected, rtol=1e-13)
+    assert ax_loss.lines[-1].get_xdata()[0] == 1.5  # the marker's line
+    update(m=-1.0)
+    assert [d.get_ydata()[0] for d in dots_loss] == pytest.approx(
+        [1.0, 2.0, math.log1p(math.e), 4.0], rel=1e-13
+    )
+    np.testing.assert_allclose(hinge.get_ydata(), np.maximum(0, 1 - m), rtol=1e-15, atol=1e-15)
+
+
+def test_margin_view_in_a_static_slider_figure():
+    setup = recipes.loss_and_grad(["hinge"], view="margin", zero_one=True, marker="m")
+    fig = lv.slider_figure(setup, lv.Param("m", -2, 3, default=0.5, num=3), alt="x", mode="static")
+    assert len(fig.frames) == 3 and len(set(fig.frames)) == 3  # the marker moves
 
 
 def _sigmoid(z):
@@ -184,11 +256,14 @@ def test_contour_trajectories_paths_and_loss_gap():
     assert ax_gap.lines[0].get_ydata()[-1] == 1e-17  # Newton reached the optimum: floored
     update(lr=0.05)
     np.testing.assert_allclose(gd_line.get_xydata(), gd(0.05))
+    needed = {"objective": objective, "optimum": (1.0, 1.0)}
     with pytest.raises(ValueError, match="J must have shape"):
-        recipes.contour_trajectories(w1, w2, J.T[:, :40], [recipes.Path("a", fixed)], levels=[1])
-    with pytest.raises(ValueError, match="both objective and optimum"):
         recipes.contour_trajectories(
-            w1, w2, J, [recipes.Path("a", fixed)], levels=[1], optimum=(1, 1)
+            w1, w2, J.T[:, :40], [recipes.Path("a", fixed)], levels=[1], **needed
+        )
+    with pytest.raises(TypeError, match="objective must be callable"):
+        recipes.contour_trajectories(
+            w1, w2, J, [recipes.Path("a", fixed)], levels=[1], objective=None, optimum=(1, 1)
         )
     with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
         recipes.Path("bad", np.zeros((3, 3))).at({})

@@ -2,12 +2,17 @@
 chapters share. Each returns ``setup(fig)``, which draws two panels side by side (the static site
 stacks them on phones) and returns ``update(**values)``.
 
-* :func:`residual_loss_and_grad` — losses of the registry (:mod:`lossviz.losses`, residual view)
-  and their derivatives against the residual r, some fixed and some following the controls;
+* :func:`loss_and_grad` (and :func:`residual_loss_and_grad`, its residual view) — losses of the
+  registry (:mod:`lossviz.losses`) and their derivatives against the residual r, or the margin
+  losses and their push against the margin m, some fixed and some following the controls, with
+  an optional marker at a chosen x;
 * :func:`logit_saturation` — cross-entropy and ½ squared error of σ(z) against the logit z: the
   losses, the size of their gradients, and a marker at the chosen logit and label;
 * :func:`contour_trajectories` — contours of an objective over two weights with optimisation
   paths (fixed, or computed from the controls), and their loss gap per step on a log scale.
+
+Everything a recipe offers is used by a chapter; a figure only one chapter draws is that
+chapter's own ``setup`` (see CONTRIBUTING.md).
 
 Labels use matplotlib's mathtext (``$\\beta$``, ``$p_t$``), never raw markup.
 """
@@ -21,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from .. import losses, style
+from .._validation import positive as _positive
 from .._validation import scalar as _real
 from .._validation import vector as _vector
 from ..i18n import trf
@@ -30,6 +36,7 @@ __all__ = [
     "Path",
     "contour_trajectories",
     "logit_saturation",
+    "loss_and_grad",
     "residual_loss_and_grad",
 ]
 
@@ -56,28 +63,32 @@ def _readouts(readouts: Readouts | None) -> Readouts:
 
 
 # ---------------------------------------------------------------------------------------------
-# Loss and gradient against the residual
+# Loss and gradient against the residual or the margin
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Curve:
-    """One loss of the registry in a residual figure.
+    """One loss of the registry in a :func:`loss_and_grad` figure: a loss of one number (the
+    residual or the margin view, no label).
 
     ``params`` maps each of the loss's parameters to a number (fixed) or to the name of a control
     (the curve follows it): ``Curve("huber", {"delta": "beta"})`` draws Huber with δ equal to the
     control ``beta``. ``label`` defaults to the registry's label; ``dashed`` draws a thin dashed
-    line (for reference curves).
+    line (for reference curves). ``offset`` draws ℓ(x + offset) against the axis variable x: the
+    squared margin loss (1 - m)² is ``Curve("mse", offset=-1.0)``, MSE at m - 1.
     """
 
     loss: str
     params: Mapping[str, float | str] = field(default_factory=dict)
     label: str | None = None
     dashed: bool = False
+    offset: float = 0.0
 
     def __post_init__(self) -> None:
         spec = losses.get(self.loss)  # unknown names raise ValueError listing the known ones
-        if spec.view != "residual":
+        if spec.view not in _AXES:
             raise ValueError(
-                f"Curve {self.loss!r}: a residual loss is needed, not a {spec.view} loss"
+                f"Curve {self.loss!r}: a residual or margin loss (one number, no label) is "
+                f"needed, not a {spec.view} loss"
             )
         if not isinstance(self.params, Mapping):
             raise TypeError(f"Curve {self.loss!r}: params must be a mapping")
@@ -87,6 +98,7 @@ class Curve:
                 f"Curve {self.loss!r}: unknown parameters {sorted(unknown)}; "
                 f"it has {sorted(spec.defaults)}"
             )
+        _real(self.offset, "offset")
 
     @property
     def follows(self) -> set[str]:
@@ -97,64 +109,163 @@ class Curve:
         return {k: float(values[v]) if isinstance(v, str) else v for k, v in self.params.items()}
 
 
-def residual_loss_and_grad(
+#: What a :func:`loss_and_grad` figure draws for each view: the default axis variable, the axis
+#: texts, whether the right panel shows the gradient or the push -dℓ/dx, where the legend goes,
+#: and guide lines (x, line style) in both panels.
+_AXES: dict[str, dict[str, Any]] = {
+    "residual": {
+        "x": (-4.0, 4.0, 801),
+        "xlabel": "residual $r$",
+        "loss_ylabel": "loss",
+        "loss_title": "loss $\\ell(r)$",
+        "grad_ylabel": "$\\mathrm{d}\\ell/\\mathrm{d}r$",
+        "grad_title": "gradient",
+        "push": False,
+        "legend": ("loss", "upper center"),
+        "guides": (),
+    },
+    "margin": {  # m = y f(x): m = 0 separates right from wrong, the hinge's kink is at m = 1
+        "x": (-2.0, 3.0, 1001),
+        "xlabel": "margin m = y f(x)",
+        "loss_ylabel": "loss $\\phi(m)$",
+        "loss_title": "",
+        "grad_ylabel": "push $-\\phi'(m)$",
+        "grad_title": "",
+        "push": True,
+        "legend": ("grad", "upper right"),  # the empty corner above the zero push
+        "guides": ((0.0, "-"), (1.0, ":")),
+    },
+}
+
+
+def _zero_one(m: np.ndarray) -> np.ndarray:
+    """The 0-1 loss 1[m ≤ 0] (m = 0 counts as a mistake); its derivative is 0 wherever defined."""
+    return np.where(m <= 0, 1.0, 0.0)
+
+
+def loss_and_grad(
     curves: Sequence[Curve | str],
     *,
-    r: Any = None,
+    view: str = "residual",
+    x: Any = None,
     loss_ylim: Sequence[float] = (0.0, 5.0),
     grad_ylim: Sequence[float] = (-3.2, 3.2),
     band: str | None = None,
+    marker: str | None = None,
+    zero_one: bool = False,
     readouts: Readouts | None = None,
-    legend_loc: str = "upper center",
+    lw: float = 2.3,
 ) -> Callable:
-    """Left: each curve's loss ℓ(r); right: its derivative dℓ/dr, against the residual r.
+    """Left: each curve's loss ℓ(x); right: its derivative dℓ/dx (residual view) or its push
+    -dℓ/dm (margin view), against the axis variable x of ``view``.
 
-    ``curves`` are :class:`Curve` or loss names (fixed at their defaults, dashed). ``r`` defaults
-    to 801 points on [-4, 4]. ``band`` names a control whose value c shades |r| ≤ c (for instance
-    smooth L1's quadratic zone |r| < β). ``readouts(**values)`` returns the figure's readouts.
+    ``view``: ``"residual"`` (x = r, default r: 801 points on [-4, 4]) or ``"margin"`` (x = m =
+    y f(x), default m: 1001 points on [-2, 3]; guide lines at m = 0 and m = 1, the legend in the
+    push panel). ``curves`` are :class:`Curve` or loss names (fixed at their defaults, dashed).
+    ``band`` names a control whose value c shades |x| ≤ c (for instance smooth L1's quadratic
+    zone |r| < β). ``marker`` names a control whose value x₀ puts a dot on every curve in both
+    panels and a vertical line at x₀. ``zero_one`` (margin view only) adds the 0-1 loss
+    1[m ≤ 0], which the margin losses bound, in the accent colour. ``lw``: the width of the solid
+    curves. ``readouts(**values)`` returns the figure's readouts.
     """
+    if view not in _AXES:
+        raise ValueError(f"view must be one of {sorted(_AXES)}, got {view!r}")
+    axes = _AXES[view]
     specs = [c if isinstance(c, Curve) else Curve(c, dashed=True) for c in curves]
-    if not specs:
+    if not specs and not zero_one:
         raise ValueError("curves: give at least one Curve or loss name")
-    r = _array_1d(np.linspace(-4.0, 4.0, 801) if r is None else r, "r")
+    if zero_one and view != "margin":
+        raise ValueError("zero_one: the 0-1 loss is a loss of the margin (view='margin')")
+    x = _array_1d(np.linspace(*axes["x"]) if x is None else x, "x")
     loss_ylim = _limits(loss_ylim, "loss_ylim")
     grad_ylim = _limits(grad_ylim, "grad_ylim")
-    if band is not None and not isinstance(band, str):
-        raise TypeError(f"band must be a control name (str) or None, got {type(band).__name__}")
+    for name, value in (("band", band), ("marker", marker)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(
+                f"{name} must be a control name (str) or None, got {type(value).__name__}"
+            )
     readouts = _readouts(readouts)
+    lw = _positive(lw, "lw")
+    sign = -1.0 if axes["push"] else 1.0
+    legend_panel, legend_loc = axes["legend"]
 
     def setup(fig):
         ax_loss, ax_grad = fig.subplots(1, 2)
+        for ax in (ax_loss, ax_grad):
+            for at, ls in axes["guides"]:
+                ax.axvline(at, color=style.color("neutral"), lw=0.8, ls=ls)
+        if axes["push"]:
+            ax_grad.axhline(0, color=style.color("neutral"), lw=0.8)
+        # (curve, or None for the 0-1 loss; value(x, params); grad(x, params); line style;
+        # the loss line; the gradient line)
         lines = []
+        drawn: dict[int, dict] = {}
+        if zero_one:
+            kw = dict(color=style.color("accent"), lw=lw + 0.6)
+            (lo,) = ax_loss.plot(x, _zero_one(x), label="0-1", **kw)
+            (gr,) = ax_grad.plot(x, 0 * x, **kw)
+            lines.append((None, lambda v, k: _zero_one(v), lambda v, k: 0 * v, kw, lo, gr))
+            drawn[0] = {}
         for c in specs:
             spec = losses.get(c.loss)
-            kw = dict(color=spec.color, lw=1.5 if c.dashed else 2.3, ls="--" if c.dashed else "-")
-            (lo,) = ax_loss.plot(r, 0 * r, label=c.label or spec.label, **kw)
-            (gr,) = ax_grad.plot(r, 0 * r, **kw)
-            lines.append((c, spec, lo, gr))
+            kw = dict(color=spec.color, lw=1.5 if c.dashed else lw, ls="--" if c.dashed else "-")
+            (lo,) = ax_loss.plot(x, 0 * x, label=c.label or spec.label, **kw)
+            (gr,) = ax_grad.plot(x, 0 * x, **kw)
+
+            def value(v, k, spec=spec, c=c):
+                return spec.value(v + c.offset, **k)
+
+            def grad(v, k, spec=spec, c=c):
+                return sign * spec.grad(v + c.offset, **k)
+
+            lines.append((c, value, grad, kw, lo, gr))
         shades = []
         if band is not None:
             # in the colour of the first curve that follows the band's control
-            tint = next((s.color for c, s, _lo, _gr in lines if band in c.follows), None)
+            tint = next(
+                (kw["color"] for c, *_, kw, _lo, _gr in lines if c and band in c.follows), None
+            )
             shades = [
                 ax.axvspan(-1, 1, color=tint or style.color("neutral"), alpha=0.08, lw=0)
                 for ax in (ax_loss, ax_grad)
             ]
-        ax_loss.set(xlim=(r[0], r[-1]), ylim=loss_ylim, xlabel="residual $r$", ylabel="loss")
-        ax_loss.set_title("loss $\\ell(r)$")
-        ax_grad.set(xlim=(r[0], r[-1]), ylim=grad_ylim, xlabel="residual $r$")
-        ax_grad.set_ylabel("$\\mathrm{d}\\ell/\\mathrm{d}r$")
-        ax_grad.set_title("gradient")
-        ax_loss.legend(loc=legend_loc, fontsize=8)
-        drawn: dict[int, dict] = {}
+        dots, marks = [], []
+        if marker is not None:
+            for *_, kw, _lo, _gr in lines:
+                dots.append(
+                    tuple(
+                        ax.plot([], [], "o", color=kw["color"], ms=6, zorder=5)[0]
+                        for ax in (ax_loss, ax_grad)
+                    )
+                )
+            marks = [ax.axvline(0, color=style.color("data"), lw=1.2) for ax in (ax_loss, ax_grad)]
+        ax_loss.set(xlim=(x[0], x[-1]), ylim=loss_ylim, xlabel=axes["xlabel"])
+        ax_loss.set_ylabel(axes["loss_ylabel"])
+        ax_grad.set(xlim=(x[0], x[-1]), ylim=grad_ylim, xlabel=axes["xlabel"])
+        ax_grad.set_ylabel(axes["grad_ylabel"])
+        if axes["loss_title"]:
+            ax_loss.set_title(axes["loss_title"])
+        if axes["grad_title"]:
+            ax_grad.set_title(axes["grad_title"])
+        handles, labels = ax_loss.get_legend_handles_labels()
+        (ax_loss if legend_panel == "loss" else ax_grad).legend(
+            handles, labels, loc=legend_loc, fontsize=8
+        )
 
         def update(**values):
-            for i, (c, spec, lo, gr) in enumerate(lines):
-                kw = c.kwargs(values)
+            for i, (c, value, grad, _kw, lo, gr) in enumerate(lines):
+                kw = c.kwargs(values) if c is not None else {}
                 if drawn.get(i) != kw:  # fixed curves are computed once
-                    lo.set_ydata(spec.value(r, **kw))
-                    gr.set_ydata(spec.grad(r, **kw))
+                    lo.set_ydata(value(x, kw))
+                    gr.set_ydata(grad(x, kw))
                     drawn[i] = kw
+                if dots:
+                    x0 = np.array([float(values[marker])])
+                    dots[i][0].set_data(x0, value(x0, kw))
+                    dots[i][1].set_data(x0, grad(x0, kw))
+            for line in marks:
+                x0 = float(values[marker])
+                line.set_xdata([x0, x0])
             if shades:
                 width = float(values[band])
                 for shade in shades:
@@ -165,6 +276,13 @@ def residual_loss_and_grad(
         return update
 
     return setup
+
+
+def residual_loss_and_grad(curves: Sequence[Curve | str], *, r: Any = None, **options) -> Callable:
+    """:func:`loss_and_grad` of the residual view: ``r`` is the axis (801 points on [-4, 4] by
+    default); the other options are :func:`loss_and_grad`'s."""
+    r = None if r is None else _array_1d(r, "r")  # errors name the argument given
+    return loss_and_grad(curves, view="residual", x=r, **options)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -192,7 +310,6 @@ def logit_saturation(
     z: Any = None,
     logit: str = "z0",
     label: str = "y",
-    loss_ylim: Sequence[float] = (0.0, 8.5),
 ) -> Callable:
     """Cross-entropy (BCE from the logit) and ½ squared error of σ(z) against the logit z.
 
@@ -203,7 +320,6 @@ def logit_saturation(
     gradient sizes and their ratio σ'(z) = σ(z)(1 − σ(z)).
     """
     z = _array_1d(np.linspace(-8.0, 8.0, 641) if z is None else z, "z")
-    loss_ylim = _limits(loss_ylim, "loss_ylim")
     bce = losses.get("bce")
     ce_c, mse_c = bce.color, losses.get("mse").color
 
@@ -226,7 +342,7 @@ def logit_saturation(
             artists[key] = (l_loss, l_grad, d_loss, d_grad)
         (peak,) = ax_grad.plot([0], [4 / 27], "v", color=mse_c, ms=6, mfc="white")
         peak_text = ax_grad.text(0, 4 / 27 + 0.06, "max 4/27", ha="center", fontsize=9, color=mse_c)
-        ax_loss.set(xlim=(lo, hi), ylim=loss_ylim, xlabel="logit $z$", ylabel="loss")
+        ax_loss.set(xlim=(lo, hi), ylim=(0.0, 8.5), xlabel="logit $z$", ylabel="loss")
         ax_grad.set(xlim=(lo, hi), ylim=(0, 1.05), xlabel="logit $z$")
         ax_grad.set_ylabel("$|\\mathrm{d}\\ell/\\mathrm{d}z|$")
         ax_loss.legend(loc="upper center")
@@ -302,16 +418,15 @@ def contour_trajectories(
     paths: Sequence[Path],
     *,
     levels: Any,
-    objective: Callable[[np.ndarray], float] | None = None,
-    optimum: Sequence[float] | None = None,
-    labels: Sequence[str] = ("$w_1$", "$w_2$"),
+    objective: Callable[[np.ndarray], float],
+    optimum: Sequence[float],
     title: str = "",
     readouts: Readouts | None = None,
-    width_ratios: Sequence[float] = (1.25, 1.0),
 ) -> Callable:
-    """Left: contours of ``J`` (shape ``(len(w2), len(w1))``) at ``levels`` with ``paths``;
-    right (if ``objective`` and ``optimum`` are given): the gap ``objective(w_k) − objective(w*)``
-    of each path per step, on a log scale (floored at 1e-17).
+    """Left: contours of ``J`` (shape ``(len(w2), len(w1))``) over the weights (w₁, w₂) at
+    ``levels`` with ``paths`` and the optimum ``optimum`` marked; right: the gap
+    ``objective(w_k) − objective(optimum)`` of each path per step, on a log scale (floored at
+    1e-17).
     """
     w1 = _array_1d(w1, "w1")
     w2 = _array_1d(w2, "w2")
@@ -323,36 +438,30 @@ def contour_trajectories(
     levels = _array_1d(levels, "levels", min_size=1)
     if not paths or not all(isinstance(p, Path) for p in paths):
         raise TypeError("paths must be a non-empty sequence of lossviz.figures.recipes.Path")
-    if (objective is None) != (optimum is None):
-        raise ValueError("give both objective and optimum (for the loss-gap panel) or neither")
+    if not callable(objective):
+        raise TypeError(f"objective must be callable, got {type(objective).__name__}")
     readouts = _readouts(readouts)
-    f_min = None if objective is None else float(objective(np.asarray(optimum, dtype=float)))
+    f_min = float(objective(np.asarray(optimum, dtype=float)))
 
     def setup(fig):
-        if f_min is None:
-            ax, ax_gap = fig.subplots(1, 1), None
-        else:
-            ax, ax_gap = fig.subplots(1, 2, gridspec_kw={"width_ratios": list(width_ratios)})
+        ax, ax_gap = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.25, 1.0]})
         ax.contour(w1, w2, J, levels=levels, colors=style.color("neutral"), linewidths=0.8)
         lines, gaps = [], []
         for p in paths:
             colour = style.color(p.color)
             (line,) = ax.plot([], [], "-" + p.marker, color=colour, ms=3, lw=1.1, label=p.label)
             lines.append(line)
-            if ax_gap is not None:
-                (gap,) = ax_gap.semilogy([], [], "-", color=colour, label=p.label)
-                gaps.append(gap)
-        if optimum is not None:
-            ax.plot(*optimum, "*", color=style.color("accent"), ms=11)
-        ax.set(xlim=(w1[0], w1[-1]), ylim=(w2[0], w2[-1]), xlabel=labels[0], ylabel=labels[1])
+            (gap,) = ax_gap.semilogy([], [], "-", color=colour, label=p.label)
+            gaps.append(gap)
+        ax.plot(*optimum, "*", color=style.color("accent"), ms=11)
+        ax.set(xlim=(w1[0], w1[-1]), ylim=(w2[0], w2[-1]), xlabel="$w_1$", ylabel="$w_2$")
         if title:
             ax.set_title(title)
         ax.set_aspect("equal")
         ax.grid(False)
         ax.legend(loc="upper right", fontsize=8)
-        if ax_gap is not None:
-            ax_gap.set(ylim=(1e-17, 1), xlabel="step $k$", title="loss gap")
-            ax_gap.set_ylabel("$J(w_k) - J^*$")
+        ax_gap.set(ylim=(1e-17, 1), xlabel="step $k$", title="loss gap")
+        ax_gap.set_ylabel("$J(w_k) - J^*$")
         drawn: dict[int, np.ndarray] = {}
 
         def update(**values):
@@ -365,10 +474,9 @@ def contour_trajectories(
                 drawn[i] = pts
                 lines[i].set_data(pts[:, 0], pts[:, 1])
                 longest = max(longest, len(pts) - 1)
-                if gaps:
-                    gap = np.array([objective(w) for w in pts]) - f_min
-                    gaps[i].set_data(np.arange(len(pts)), np.maximum(gap, 1e-17))
-            if ax_gap is not None and not ax_gap.get_legend():
+                gap = np.array([objective(w) for w in pts]) - f_min
+                gaps[i].set_data(np.arange(len(pts)), np.maximum(gap, 1e-17))
+            if not ax_gap.get_legend():  # the first call: the x range of the longest path
                 ax_gap.set_xlim(0, longest)
                 ax_gap.legend(loc="center right", fontsize=8)
             return readouts(**values)

@@ -2,7 +2,11 @@
 
 Unlike the per-element losses of the registry, these read a whole set of embeddings (a pair, a
 triplet, a row of similarities, a batch), so they are plain functions of this module
-(``lv.losses.metric``), not ``declare(...)`` entries. Conventions:
+(``lv.losses.metric``), not ``declare(...)`` entries. The pair and triplet losses are per-element
+functions of distances, but they are not declared either: the registry's views have no distance
+variable d ≥ 0 (a new view would need its own sympy variable and test grids), and both are
+registry losses rescaled, which ``tests/test_losses_contrastive.py`` checks (pair: ½ mse(d) and
+½ α² squared_hinge(d/α); triplet of x = d_an - d_ap: α hinge(x/α)). Conventions:
 
 * ``contrastive_pair(d, similar, margin)``: ½·y·d² + ½·(1 - y)·max(0, margin - d)² with
   ``similar`` y = 1 for a pair that should be close, 0 for one that should be far (y broadcasts
