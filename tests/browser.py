@@ -80,8 +80,14 @@ def guard(context, log: NetworkLog) -> None:
             route.continue_()
 
     def request_failed(request) -> None:
-        if request.url not in log.blocked:  # a blocked request is already logged as such
-            log.failed.append(f"{request.url} ({request.failure})")
+        if request.url in log.blocked:  # a blocked request is already logged as such
+            return
+        if request.failure == "net::ERR_ABORTED":
+            # The page itself cancelled it: an image whose src changed again before it arrived
+            # (a slider moved twice), or a load cut short by the next navigation. A missing or
+            # broken file shows as an HTTP error status (below) or another network error.
+            return
+        log.failed.append(f"{request.url} ({request.failure})")
 
     def response(response) -> None:
         if response.status >= 400:

@@ -295,9 +295,17 @@ def wait_for_math(page) -> None:
     )
 
 
+def lay_out_everything(page) -> None:
+    """Lay out every section now: the site's CSS lets the browser skip sections far below the
+    screen (``content-visibility: auto``), which measurements of the whole page must not."""
+    page.add_style_tag(content="section { content-visibility: visible !important; }")
+
+
 def typeset_all_math(page) -> None:
     """Typeset every formula now, also those MathJax's lazy typesetting has not reached yet
-    (it typesets a formula when it nears the viewport, and all of them before printing)."""
+    (it typesets a formula when it nears the viewport, and all of them before printing), and
+    lay out every section (:func:`lay_out_everything`)."""
+    lay_out_everything(page)
     wait_for_math(page)
     page.evaluate(
         """() => { const doc = window.MathJax && MathJax.startup && MathJax.startup.document;

@@ -93,7 +93,8 @@
     forwardToFirst(".primary-toggle");
     forwardToFirst(".secondary-toggle");
     watchScrollRegions();
-    updateFormulaStops();
+    // Measuring the formulas forces a layout of the whole page: not before DOMContentLoaded.
+    setTimeout(updateFormulaStops, 0);
     window.addEventListener("load", updateFormulaStops);
     window.addEventListener("resize", onResize);
     markLongOutputs();

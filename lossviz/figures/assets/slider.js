@@ -60,11 +60,13 @@ all[i].addEventListener(all[i].type==="range"?"input":"change",show);
 }
 root.addEventListener("pointerdown",preload);
 root.addEventListener("focusin",preload);
+/* Measuring the readout forces a layout of the page: done once the figure nears the viewport
+   (before it shows), not while the page is parsed, where each figure's layout of the whole long
+   page would delay DOMContentLoaded. */
 if("IntersectionObserver" in window){
-var io=new IntersectionObserver(function(es){for(var i=0;i<es.length;i++)if(es[i].isIntersecting){io.disconnect();preload();}},{rootMargin:"600px 0px"});
+var io=new IntersectionObserver(function(es){for(var i=0;i<es.length;i++)if(es[i].isIntersecting){io.disconnect();reserve();preload();}},{rootMargin:"600px 0px"});
 io.observe(root);
-}else preload();
-reserve();
+}else{reserve();preload();}
 var pending=false;
 window.addEventListener("resize",function(){if(!pending){pending=true;requestAnimationFrame(function(){pending=false;reserve();});}});
 })();
