@@ -34,9 +34,9 @@ class BookSearchChinese(sphinx_zh.SearchChinese):
     """Sphinx's Chinese splitter, with the same index in a fraction of the time.
 
     Sphinx 7.4's ``SearchChinese`` keeps every Latin word it has split in a list and tests each
-    word's membership in it when it stems: quadratic in the size of the book (about 30 s of a 70-s
-    build of the English edition). Here the terms are a set and stems are cached; ``split`` and
-    ``stem`` return what Sphinx's do (tests/test_site_passes.py compares them on every page).
+    word's membership in it when it stems: quadratic in the size of the book (about a quarter of
+    an edition's Sphinx time, notebooks aside). Here the terms are a set and stems are cached;
+    ``split`` and ``stem`` return what Sphinx's do (tests/test_site_passes.py compares them).
     """
 
     latin_terms: set[str] = set()  # noqa: RUF012 (shared by instances, as Sphinx's list is)
