@@ -644,6 +644,9 @@ _WIDTH_JS = """() => {
 
 
 def _theme(page, mode: str) -> None:
+    # No colour transitions (the theme's buttons fade over 0.15 s): axe must read the final
+    # colours, not a frame of the fade.
+    page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
     page.evaluate(
         """(mode) => { document.documentElement.dataset.mode = mode;
                       document.documentElement.dataset.theme = mode; }""",
