@@ -35,8 +35,15 @@ echo "test: ruff"
 .venv/bin/ruff check lossviz tests benchmarks _ext scripts || status=1
 .venv/bin/ruff format --check lossviz tests benchmarks _ext scripts || status=1
 echo "test: pytest ($SECONDS s so far)"
-# tests/: unit tests, gates, the JupyterLab test, then (last) the book build's and the browser tests.
-.venv/bin/python -m pytest tests --timeout=1500 --durations=25 "$@" || status=$?
+# tests/: unit tests, gates, the JupyterLab test, the book build's and the browser tests, on three
+# workers (pytest-xdist). The run is CPU-bound on two cores and its critical path is the build and
+# then the site tests, so: one worker runs the JupyterLab test at once, niced (it yields to the
+# build); the two others share the unit tests, then each takes one group of site tests as soon as
+# the build is done (conftest.py: run_group). LOSSVIZ_WORKERS=0 runs everything in one process.
+workers=${LOSSVIZ_WORKERS:-3}
+parallel=()
+[ "$workers" != 0 ] && parallel=(-n "$workers" --dist loadgroup --no-loadscope-reorder)
+.venv/bin/python -m pytest tests "${parallel[@]}" --timeout=1500 --durations=25 "$@" || status=$?
 
 # The build's own verdict, whatever pytest selected.
 if [ -n "$build_pid" ]; then

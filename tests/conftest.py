@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import NodeId
 from build_site import LOG, RC, SECONDS
 from site_metrics import build_command
 
@@ -36,24 +37,78 @@ EDITIONS = [""] + (["zh/"] if any((BOOK / "locale").glob("zh*")) else [])
 BUILD_WAIT = 1500
 
 
+#: Test groups of a parallel run (``scripts/test.sh``: ``pytest -n 3 --dist loadgroup``). Each group
+#: runs on one worker, in the order below; the tests in no group are shared out one by one.
+#: "lab": the JupyterLab test (one JupyterLab server, every chapter live). "site-visit": the tests
+#: that read ``site_visit`` (one browser visit of every page). "site": the other tests of the built
+#: site (the phone, the practice page, the build's own checks).
+LAB, SITE_VISIT, SITE = "lab", "site-visit", "site"
+
+
+def run_group(item) -> str | None:
+    """The group an item belongs to (``None``: no group)."""
+    fixtures = getattr(item, "fixturenames", ())
+    if "site_visit" in fixtures:
+        return SITE_VISIT
+    if "built_site" in fixtures:
+        return SITE
+    if item.nodeid.split("::")[0].endswith("test_jupyterlab.py"):
+        return LAB
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group marks
 def pytest_collection_modifyitems(session, config, items) -> None:
-    """Run the tests that need the built site last (stable order otherwise): while a background
-    build runs, everything else gets done."""
-    needs_site = [item for item in items if "built_site" in getattr(item, "fixturenames", ())]
-    if needs_site:
-        rest = [item for item in items if "built_site" not in getattr(item, "fixturenames", ())]
-        items[:] = rest + needs_site
+    """Order: the JupyterLab test first, then the tests that need no site, then the site tests.
+
+    The book builds in the background meanwhile (scripts/test.sh), and the site tests wait for it.
+    In a parallel run each group goes whole to one worker (an ``xdist_group`` mark), in this
+    order: the JupyterLab test starts at once on one worker, the other workers share the unit tests
+    and then take one site group each, as soon as the build is done; three workers keep two cores
+    busy through the run (the site groups each use about 1.3 cores, a JupyterLab chapter less).
+    """
+    rank = {LAB: 0, None: 1, SITE_VISIT: 2, SITE: 3}
+    groups = {item.nodeid: run_group(item) for item in items}
+    items.sort(key=lambda item: rank[groups[item.nodeid]])  # stable: file order within a rank
+    if os.environ.get("PYTEST_XDIST_WORKER") and config.getvalue("loadgroup"):
+        for item in items:
+            if groups[item.nodeid] is not None:
+                _join_group(item, groups[item.nodeid])
 
 
-#: Lines for the closing summary of the run (build time, screenshot folder, ...): tests append
-#: to it, and ``pytest_terminal_summary`` prints it even when output capture hides their prints.
-SITE_SUMMARY: list[str] = []
+def _join_group(item, group: str) -> None:
+    """Put ``item`` in ``group`` for pytest-xdist's ``--dist loadgroup``, as an ``xdist_group``
+    mark would: its scheduler sends the tests whose node id ends in the same "@group" to one worker.
+
+    pytest-xdist 3.8 writes that suffix to ``item._nodeid``, which pytest 9 no longer reads (the id
+    is ``item._id``, a ``NodeId``): its marks group nothing here, so the suffix is set directly
+    (tests/test_parallel_run.py checks that the groups hold).
+    """
+    item._id = NodeId.parse(f"{item.nodeid}@{group}")
+
+
+#: Lines for the closing summary of the run (build time, visit times, JupyterLab latencies, ...):
+#: tests append to it, and ``pytest_terminal_summary`` prints it even when output capture hides
+#: their prints. In a parallel run each worker sends its lines to the main process at its end.
+RUN_SUMMARY: list[str] = []
+
+
+def pytest_sessionfinish(session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)  # set on a pytest-xdist worker
+    if workeroutput is not None:
+        workeroutput["lossviz_summary"] = list(RUN_SUMMARY)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    """(pytest-xdist, main process) a worker ended: keep its summary lines."""
+    RUN_SUMMARY.extend(getattr(node, "workeroutput", {}).get("lossviz_summary", []))
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
-    if SITE_SUMMARY:
-        terminalreporter.section("website")
-        for line in SITE_SUMMARY:
+    if RUN_SUMMARY:
+        terminalreporter.section("measurements")
+        for line in RUN_SUMMARY:
             terminalreporter.write_line(line)
 
 
@@ -97,7 +152,7 @@ def _built(out: Path, log: str, returncode: int, seconds: float, how: str) -> Pa
     if returncode != 0 and not all((site / f"{n}.html").is_file() for n in toc_docnames()):
         pytest.fail(f"jupyter-book build failed (exit {returncode}):\n{log[-6000:]}")
     print(f"\nbook built in {seconds:.1f} s into {out} ({how})")
-    SITE_SUMMARY.append(
+    RUN_SUMMARY.append(
         f"book built (every notebook executed) in {seconds:.1f} s into {out} ({how})"
         + ("" if returncode == 0 else f"; the build FAILED (exit {returncode})")
     )
@@ -151,8 +206,11 @@ def site_visit(built_site, site_browser):
     from test_site_browser import SCREENSHOTS, visit_pages
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    # Only this visit's own (earlier) files, "<page>.<mode>.png": the phone's and the practice
+    # page's screenshots beside them may be written meanwhile by another worker of a parallel run.
     for old in SCREENSHOTS.glob("*.png"):
-        old.unlink()
+        if old.name.count(".") == 2:
+            old.unlink()
     names = [f"{edition}{name}" for edition in EDITIONS for name in site_pages()]
     start = time.perf_counter()
     visits = visit_pages(built_site, names, SCREENSHOTS, browser=site_browser[1:])
@@ -161,7 +219,7 @@ def site_visit(built_site, site_browser):
     for visit in visits.values():
         for step, seconds in visit.steps.items():
             steps[step] = steps.get(step, 0.0) + seconds
-    SITE_SUMMARY.append(
+    RUN_SUMMARY.append(
         f"browser: {len(visits)} pages visited in {elapsed:.1f} s ("
         + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
         + f"); screenshots: {SCREENSHOTS}"

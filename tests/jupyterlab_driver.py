@@ -410,7 +410,7 @@ def _wait_idle(page, server: LabServer, timeout: float) -> None:
         time.sleep(0.25)
 
 
-def run_notebook(page, server: LabServer, name: str, timeout: float = 120.0) -> NotebookRun:
+def run_notebook(page, server: LabServer, name: str, timeout: float = 240.0) -> NotebookRun:
     """Open ``name`` (relative to the server's root) in a fresh workspace, Run All, wait for the
     kernel to finish; return what each cell shows."""
     timings = {}

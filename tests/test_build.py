@@ -21,7 +21,7 @@ import textwrap
 import nbformat
 import pytest
 import site_metrics
-from conftest import BOOK, BUILD_STATUS, EDITIONS, SITE_SUMMARY, jupyter_book_build, toc_docnames
+from conftest import BOOK, BUILD_STATUS, EDITIONS, RUN_SUMMARY, jupyter_book_build, toc_docnames
 
 pytestmark = pytest.mark.slow
 
@@ -236,7 +236,7 @@ def test_page_size_budget(built_site):
         f"{s.name}: {s.total / 1e6:.2f} MB" for s in sizes if s.total > site_metrics.PAGE_BUDGET
     ]
     line = "page sizes (MB): " + ", ".join(f"{s.name} {s.total / 1e6:.3f}" for s in sizes)
-    SITE_SUMMARY.append(line)
+    RUN_SUMMARY.append(line)
     print("\n" + line)
     assert over == []
 
@@ -251,7 +251,7 @@ def test_site_size_budget(built_site, edition):
         f"site {edition or 'en/'} {sizes['site'] / 1e6:.2f} MB, "
         f"of it MathJax {sizes['mathjax'] / 1e6:.2f} MB"
     )
-    SITE_SUMMARY.append(line)
+    RUN_SUMMARY.append(line)
     print("\n" + line)
     assert sizes["site"] <= site_metrics.SITE_BUDGET
 

@@ -21,7 +21,7 @@ from urllib.parse import quote
 import pytest
 import site_metrics
 from browser import fresh_context
-from conftest import ROOT, SITE_SUMMARY, toc_docnames
+from conftest import ROOT, RUN_SUMMARY, toc_docnames
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +69,7 @@ def test_phone_cold_load_fit_and_screenshots_of_every_page(site_browser):
         if load.bytes > site_metrics.COLD_LOAD_BUDGET:
             over.append(f"{name}: {load.bytes / 1e6:.2f} MB in {load.requests} requests")
     line = "phone cold load (MB/requests): " + ", ".join(rows)
-    SITE_SUMMARY.append(line)
+    RUN_SUMMARY.append(line)
     print("\n" + line)
     assert log.blocked == [] and log.failed == [], (log.blocked, log.failed)
     assert over == [], f"over {site_metrics.COLD_LOAD_BUDGET / 1e6} MB: {over}"
