@@ -155,14 +155,40 @@ def _font_for(artist, text: str) -> None:
     family = cjk_family()
     if family is None or not _CJK.search(text):
         return
-    current = [f for f in artist.get_fontfamily() if f != family]
+    present = list(artist.get_fontfamily())
+    current = [f for f in present if f != family]
     if "$" in text:
-        artist.set_fontfamily([family, *current])
+        wanted = [family, *current]
     else:
         from matplotlib import rcParams
 
         own = [rcParams[f"font.{f}"][0] if f in ("sans-serif", "serif") else f for f in current]
-        artist.set_fontfamily([*own, family])
+        wanted = [*own, family]
+    # Only when it changes: setting a font marks the artist stale, even to the same list, and a
+    # slider's FrameRenderer then counts its Axis as changing on every frame and redraws the
+    # ticks and their labels (most of a draw) instead of blitting them.
+    if wanted != present:
+        artist.set_fontfamily(wanted)
+
+
+def _texts(artist) -> list:
+    """Every ``Text`` artist in ``artist``, like ``artist.findobj(Text)``, except that an Axis
+    gives the ticks it has (those of its last draw) instead of locating its ticks again: a slider
+    translates its figure after every frame, and locating the ticks of every Axis each time cost
+    most of that. Tick labels get their text from the formatter when they are drawn."""
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    found, stack = [], [artist]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, Text):
+            found.append(a)
+        if isinstance(a, Axis):
+            stack.extend([a.label, a.offsetText, *a.majorTicks, *a.minorTicks])
+        else:
+            stack.extend(a.get_children())
+    return found
 
 
 def translate_figure(fig) -> None:
@@ -171,10 +197,9 @@ def translate_figure(fig) -> None:
     is Chinese. No-op in English."""
     if not active():
         return
-    from matplotlib.text import Text
     from matplotlib.ticker import FixedFormatter
 
-    for artist in fig.findobj(Text):
+    for artist in _texts(fig):
         text = artist.get_text()
         if needs_translation(text):
             new = tr(text, "figure")
@@ -189,9 +214,13 @@ def translate_figure(fig) -> None:
             formatter = axis.get_major_formatter()
             if isinstance(formatter, FixedFormatter):
                 formatter.seq = [tr(str(s), "figure") for s in formatter.seq]
-                if any(_CJK.search(s) for s in formatter.seq) and cjk_family():
-                    family = cjk_family()
-                    axis.set_tick_params(labelfontfamily=family)
+                family = cjk_family()
+                if (
+                    family
+                    and any(_CJK.search(s) for s in formatter.seq)
+                    and axis.get_tick_params().get("labelfontfamily") != family
+                ):
+                    axis.set_tick_params(labelfontfamily=family)  # marks the Axis stale: once
 
 
 def translating(update, fig):

@@ -319,6 +319,70 @@ def test_chinese_text_next_to_math_is_drawn_with_glyphs(zh_catalogue, caplog):
     assert not [r for r in caplog.records if "does not have a glyph" in r.getMessage()]
 
 
+def test_translating_a_translated_figure_again_changes_nothing(zh_catalogue):
+    """A slider translates its figure after every frame: once the text is Chinese and drawn with
+    the CJK font, doing it again must leave every artist as drawn (a stale axis label or tick
+    label would make the frame renderer redraw the ticks of every frame instead of blitting)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FixedFormatter
+
+    if zh_catalogue.cjk_family() is None:
+        pytest.fail("no CJK font installed: scripts/setup.sh installs fonts-wqy-microhei")
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1], label="Smooth L1")
+    ax.legend()
+    ax.set(xlabel="residual $r$", ylabel="loss", title="$y = 1$，比值 0.5")
+    ax.set_xticks([0, 1])
+    ax.xaxis.set_major_formatter(FixedFormatter(["loss", "Smooth L1"]))  # translated too
+    zh_catalogue.translate_figure(fig)
+    fig.canvas.draw()
+    assert not fig.stale
+    zh_catalogue.translate_figure(fig)
+    assert not fig.stale, [a for a in fig.findobj() if a.stale and a.get_visible()]
+    assert ax.xaxis.label.get_text() == "残差 $r$"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["损失", "平滑 L1"]
+
+
+def test_chinese_slider_frames_blit_the_same_artists_as_english(zh_catalogue, monkeypatch):
+    """The Chinese edition's static frames redraw only what ``update`` changes, as in English:
+    translated axis labels do not put the axes (ticks and tick labels) into every frame."""
+    import lossviz as lv
+
+    def setup(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot([0, 1], [0, 1], label="Smooth L1")
+        ax.set(xlabel="residual $r$", ylabel="loss")
+        ax.legend()
+
+        def update(beta):
+            line.set_ydata([0, beta])
+
+        return update
+
+    def tails():
+        fig = lv.slider_figure(
+            setup,
+            lv.Param("beta", 0.5, 2.0, default=1.0, num=4, label="β (transition width)"),
+            alt="An example figure.",
+            mode="static",
+            narrow=False,
+        )
+        assert fig.renderer.blits >= 3
+        return [[type(a).__name__ for a in tail] for _ax, tail in fig.renderer._plan]
+
+    chinese = tails()
+    monkeypatch.setenv(zh_catalogue.LANG_ENV, "en")
+    english = tails()
+    assert chinese == english
+    assert not any(name.endswith("Axis") for tail in chinese for name in tail)
+
+
 def test_collect_mode_records_every_lookup(tmp_path, monkeypatch):
     import lossviz.i18n as i18n
 
