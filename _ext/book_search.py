@@ -114,26 +114,51 @@ def tex_to_text(tex: str) -> str:
     return " ".join(text.split())
 
 
+#: What an excerpt leaves out: code, figures, navigation. :func:`_dropped` tests an element
+#: against this selector without soupsieve (tests/test_site_passes.py checks they agree).
+DROPPED_SELECTOR = (
+    "script, style, img, svg, form, button, .headerlink, .cell_input, .copybtn, .prev-next-area, "
+    ".toctree-wrapper, details.hide, figure.lossviz-slider, #jb-print-docs-body"
+)
+_DROP_TAGS = frozenset({"script", "style", "img", "svg", "form", "button"})
+_DROP_CLASSES = frozenset(
+    {"headerlink", "cell_input", "copybtn", "prev-next-area", "toctree-wrapper"}
+)
+_DROP_TAG_CLASS = {"details": "hide", "figure": "lossviz-slider"}
+_KEEP_TAGS = frozenset({"section", "div", "p", "li", "dt", "dd", "h1", "h2", "h3", "h4"})
+
+
+def _dropped(el) -> bool:
+    if el.name in _DROP_TAGS or el.get("id") == "jb-print-docs-body":
+        return True
+    classes = el.get("class") or ()
+    return bool(_DROP_CLASSES.intersection(classes)) or _DROP_TAG_CLASS.get(el.name) in classes
+
+
+def _is_math(el) -> bool:
+    return el.name in ("span", "div") and "math" in (el.get("class") or ())
+
+
 def page_excerpt_html(page_html: str) -> str:
-    """The main content of a built page as light HTML: text and the ids of sections only."""
+    """The main content of a built page as light HTML: text and the ids of sections only.
+
+    Elements are found by predicates rather than CSS selectors: soupsieve tried every selector
+    on each of a chapter's ~17,000 elements, about half of this function's time.
+    """
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(page_html, "html.parser")
-    main = soup.select_one('[role="main"]') or soup.body
+    main = soup.find(attrs={"role": "main"}) or soup.body
     if main is None:
         return ""
-    drop = (
-        "script, style, .headerlink, .cell_input, details.hide, figure.lossviz-slider, img, "
-        "svg, .copybtn, #jb-print-docs-body, .prev-next-area, .toctree-wrapper, form, button"
-    )
-    for el in main.select(drop):
+    for el in main.find_all(_dropped):
         el.decompose()
-    for el in main.select("span.math, div.math"):
+    for el in main.find_all(_is_math):
         el.replace_with(" " + tex_to_text(el.get_text()) + " ")
     for el in main.find_all(True):
         keep = {"id": el["id"]} if el.has_attr("id") else {}
         el.attrs = keep
-        if el.name not in ("section", "div", "p", "li", "dt", "dd", "h1", "h2", "h3", "h4"):
+        if el.name not in _KEEP_TAGS:
             if not el.has_attr("id"):
                 el.unwrap()
     text = main.decode_contents()

@@ -180,6 +180,47 @@ def test_excerpt_keeps_text_and_anchors_drops_code_and_figures():
         assert gone not in out
 
 
+_TAGS = st.sampled_from(["div", "span", "p", "img", "svg", "details", "figure", "button", "a"])
+_CLASSES = st.lists(
+    st.sampled_from(
+        ["headerlink", "cell_input", "copybtn", "prev-next-area", "toctree-wrapper", "hide",
+         "lossviz-slider", "math", "cell", "highlight"]
+    ),
+    max_size=2,
+)  # fmt: skip
+_IDS = st.sampled_from(["", "jb-print-docs-body", "intro"])
+_ELEMENT = st.tuples(_TAGS, _CLASSES, _IDS)
+
+
+def _html(tree) -> str:
+    (tag, classes, ident), children = tree
+    attrs = (f' class="{" ".join(classes)}"' if classes else "") + (
+        f' id="{ident}"' if ident else ""
+    )
+    inner = "".join(_html(c) for c in children) or "x"
+    return f"<{tag}{attrs}>{inner}</{tag}>"
+
+
+_TREES = st.recursive(
+    st.tuples(_ELEMENT, st.just([])),
+    lambda kids: st.tuples(_ELEMENT, st.lists(kids, max_size=3)),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)  # the first case imports bs4 and soupsieve
+@given(st.lists(_TREES, min_size=1, max_size=4))
+def test_excerpt_drops_exactly_what_its_css_selector_selects(trees):
+    """The predicate that replaced soupsieve selects the same elements as the selector."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup("".join(map(_html, trees)), "html.parser")
+    by_selector = [id(el) for el in soup.select(book_search.DROPPED_SELECTOR)]
+    assert [id(el) for el in soup.find_all(book_search._dropped)] == by_selector
+    by_math = [id(el) for el in soup.select("span.math, div.math")]
+    assert [id(el) for el in soup.find_all(book_search._is_math)] == by_math
+
+
 def test_pages_drop_what_they_do_not_use():
     page = (
         '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
