@@ -657,6 +657,41 @@ def test_three_controls_static_grid_and_markup():
         lv.slider_figure(_setup_three, pa, shape, flip, lv.Toggle("x"), alt="x", mode="static")
 
 
+def _setup_shaded_half(fig):
+    """A toggle that shows one of two shaded halves below the grid, and a line on a slider."""
+    ax = fig.subplots()
+    (line,) = ax.plot(R, R)
+    shade = {s: ax.axvspan(*((-3, 0) if s else (0, 3)), color="#F2E6EA", zorder=0) for s in (0, 1)}
+    ax.set(xlim=(-3, 3), ylim=(-4, 4), xlabel="x", title="shaded")
+
+    def update(a, left):
+        for side, patch in shade.items():
+            patch.set_visible(side == left)
+        line.set_ydata(a * np.sin(R) + left)
+
+    return update
+
+
+def test_static_frames_with_a_toggle_are_blitted_per_toggle_value_and_exact():
+    """Each value of a toggle gets its own renderer: the frames equal full draws pixel for pixel,
+    and with the toggle's half-plane below the grid they blit only the line (not the axes)."""
+    pa = lv.Param("a", 0.5, 2.0, default=1.0, num=4)
+    left = lv.Toggle("left", values=(0, 1), default=1)
+    kw = dict(alt="x", mode="static", figsize=(4, 2.5), narrow=False)
+    fast = lv.slider_figure(_setup_shaded_half, pa, left, **kw)
+    full = lv.slider_figure(_setup_shaded_half, pa, left, blit=False, **kw)
+    assert len(fast.frames) == 8 and fast.readouts == full.readouts
+    for k, (a, b) in enumerate(zip(fast.frames, full.frames, strict=True)):
+        pixels = [np.asarray(Image.open(io.BytesIO(png)).convert("RGB")) for png in (a, b)]
+        assert np.array_equal(*pixels), f"frame {k} differs from a full draw"
+    renderer = fast.renderer  # the last group's (left = 0): its four frames blitted
+    assert renderer.blits == 4
+    tails = [type(a).__name__ for _ax, tail in renderer._plan for a in tail]
+    assert tails[0] == "Line2D" and not any(name.endswith("Axis") for name in tails)
+    # grid order (the last control fastest): a = 1.0 and left = 1 is frame 3
+    assert fast._render_groups(fast._combos()) == [[3, 1, 5, 7], [0, 2, 4, 6]]
+
+
 def test_three_controls_live_widgets_pass_values():
     import ipywidgets as w
 

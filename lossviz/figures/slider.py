@@ -197,18 +197,41 @@ class SliderFigure:
             if estimate[1] <= max_bytes:
                 break  # the default frame's size estimates every frame's: a sparse line plot
         # Partial redraws give the pixels of full draws (tested) in a fraction of the time.
-        self.renderer = FrameRenderer(fig, blit=self._blit)
-        other = combos[(self.default_index + 1) % len(combos)]
-        # The canvas holds the default frame, drawn at this density just above.
-        self.renderer.learn(lambda: self._update(**other), drawn=True)
-        readouts, frames = [], []
-        for values in combos:
-            readouts.append(readouts_text(self._update(**values)))
-            self.renderer.draw()
-            frames.append(self.renderer.png_small())
+        readouts: list = [None] * len(combos)
+        frames: list = [None] * len(combos)
+        for n, members in enumerate(self._render_groups(combos)):
+            if n:  # the default's group comes first: the canvas holds its frame, drawn above
+                self._update(**combos[members[0]])
+            self.renderer = FrameRenderer(fig, blit=self._blit)
+            if len(members) > 1:  # one frame alone is drawn in full, nothing to learn
+                other = combos[members[1]]
+                self.renderer.learn(lambda other=other: self._update(**other), drawn=n == 0)
+            for k in members:
+                readouts[k] = readouts_text(self._update(**combos[k]))
+                self.renderer.draw()
+                frames[k] = self.renderer.png_small()
         fig.set_dpi(self._dpi)
         css = (round(width_in * self._dpi), round(height_in * self._dpi))
         return Layout(frames, *css), readouts, density
+
+    def _render_groups(self, combos: list[dict[str, Any]]) -> list[list[int]]:
+        """The frames' indices grouped by the values of the toggles, the default's group first
+        and starting with the default frame.
+
+        A toggle typically shows or hides artists (cross_entropy's shaded half-plane, drawn below
+        the grid): one renderer for every frame would then count them as changing and redraw
+        the axes, ticks and labels above them in each frame (most of a draw); one renderer per
+        group blits only what the sliders move. Choices are not split: they change curves, which
+        a renderer blits anyway, and each group costs a few full draws to learn.
+        """
+        switches = [c.name for c in self.params if c.kind == "toggle"]
+        groups: dict[tuple, list[int]] = {}
+        for k, values in enumerate(combos):
+            groups.setdefault(tuple(values[name] for name in switches), []).append(k)
+        first = next(g for g in groups.values() if self.default_index in g)
+        first.remove(self.default_index)
+        first.insert(0, self.default_index)
+        return [first, *(g for g in groups.values() if g is not first)]
 
     def _render_static(self, narrow: bool | None, max_bytes: int) -> None:
         from .rendering import stack_panels
