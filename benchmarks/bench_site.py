@@ -9,7 +9,7 @@ Budgets (defined in tests/site_metrics.py, asserted by the tests on the build of
 - each page's own HTML with its embedded figures plus the images it loads from ``_images/``
   <= 2 MB; the theme's shared assets and MathJax are counted once, for the site;
 - the whole ``_build/html`` <= 30 MB;
-- a clean build of the whole book, every notebook executed, <= 180 s on the 2-core machine;
+- a clean build of both editions, every notebook executed, <= 240 s on the 2-core machine;
 - a rebuild with nothing changed <= 30 s;
 - per page, in Debian's Chromium with the network blocked: a phone's cold load (390x844, DPR 2,
   empty cache, CPU 4x slower: CDP ``Emulation.setCPUThrottlingRate``) <= 1.5 MB with
@@ -275,8 +275,14 @@ def main() -> int:
             out = Path(tmp)
             clean = build(args.book, out)
             rebuild = build(args.book, out)
-            print(f"clean build (every notebook executed): {clean:6.1f} s (budget 180 s)")
-            print(f"rebuild with nothing changed:          {rebuild:6.1f} s (budget 30 s)")
+            print(
+                f"clean build, both editions, every notebook executed: {clean:6.1f} s "
+                f"(budget {CLEAN_BUILD_BUDGET:.0f} s)"
+            )
+            print(
+                f"rebuild with nothing changed:                         {rebuild:6.1f} s "
+                f"(budget {REBUILD_BUDGET:.0f} s)"
+            )
             if clean > CLEAN_BUILD_BUDGET:
                 over.append(f"clean build {clean:.1f} s > {CLEAN_BUILD_BUDGET:.0f} s")
             if rebuild > REBUILD_BUDGET:
