@@ -20,13 +20,6 @@ Run once at ``build-finished`` over every page (:func:`finish_pages`):
 - **Language.** Runs of Chinese text in the English pages get ``<span lang="zh-Hans">`` so that
   screen readers and fonts treat them as Chinese (not inside ``<script>``, ``<style>``,
   ``<title>``, ``<textarea>``, attribute values or math, which MathJax must see unchanged).
-- **DOMContentLoaded sooner on a slow phone.** The theme's two deferred scripts (Bootstrap and
-  pydata-sphinx-theme), which ran before DOMContentLoaded, are started by a small inline script
-  when the document is parsed (still before the load event, in their order; their
-  ``<link rel="preload">`` in the head fetches them early): :func:`theme_scripts_after_parse`.
-  With a 4x slower CPU, a chapter's DOMContentLoaded came 0.2-1.5 s sooner and its load event
-  up to 0.9 s later (benchmarks/bench_site.py, the same build with and without). (The MathJax fonts are not
-  preloaded: a font preload is a CORS request, which fails from ``file://``.)
 - **Accessible names.** myst-nb's "Show code cell source" toggles and the theme's search field
   button carry an ``aria-label`` that differs from their visible text (axe-core's
   ``label-content-name-mismatch``): the label is dropped, so the visible text is the name.
@@ -276,30 +269,6 @@ def lighten(text: str, is_search_page: bool) -> str:
     return _IMG_WITHOUT_LOADING.sub(r'<img loading="lazy"\1', text)
 
 
-# --- the first screen sooner --------------------------------------------------------------------
-
-_THEME_DEFERRED = re.compile(
-    r'<script defer src="([^"]*_static/scripts/bootstrap\.js[^"]*)"></script>\s*'
-    r'<script defer src="([^"]*_static/scripts/pydata-sphinx-theme\.js[^"]*)"></script>'
-)
-# Dynamic scripts with async=false run in insertion order; the load event waits for them.
-_THEME_LOADER = (
-    '<script>document.addEventListener("DOMContentLoaded", () => {{ '
-    'for (const src of ["{0}", "{1}"]) {{ const s = document.createElement("script"); '
-    "s.src = src; s.async = false; document.body.append(s); }} }});</script>"
-)
-
-
-def theme_scripts_after_parse(text: str) -> str:
-    """Start the theme's deferred scripts at DOMContentLoaded instead of before it.
-
-    Their handlers (colour mode, search dialog, sidebar drawers, tooltips, table of contents) are
-    registered through ``documentReady``, which runs a handler at once when the document is
-    already parsed, so they behave as before; they only no longer delay DOMContentLoaded.
-    """
-    return _THEME_DEFERRED.sub(lambda m: _THEME_LOADER.format(m.group(1), m.group(2)), text)
-
-
 # --- accessible names ---------------------------------------------------------------------------
 
 _SUMMARY_LABEL = re.compile(r'<summary aria-label="Toggle hidden content">')
@@ -344,7 +313,6 @@ def finish_pages(app, exc) -> None:
             text, n = mark_chinese(text)
             marked += n
         text = fix_names(text)
-        text = theme_scripts_after_parse(text)
         page.write_text(text, encoding="utf-8")
         texts.append(text)
     icons = write_icon_css(outdir, texts)

@@ -221,27 +221,6 @@ def test_excerpt_drops_exactly_what_its_css_selector_selects(trees):
     assert [id(el) for el in soup.find_all(book_search._is_math)] == by_math
 
 
-def test_theme_scripts_start_when_the_document_is_parsed_in_their_order():
-    page = (
-        '<link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=d" />\n'
-        "<body><p>text</p>\n"
-        '  <script defer src="../_static/scripts/bootstrap.js?digest=d"></script>\n'
-        '<script defer src="../_static/scripts/pydata-sphinx-theme.js?digest=d"></script>\n'
-        "</body>"
-    )
-    new = book_pages.theme_scripts_after_parse(page)
-    assert "<script defer" not in new and new.startswith('<link rel="preload"')
-    (loader,) = re.findall(r"<script>(.*?)</script>", new)
-    assert loader.startswith('document.addEventListener("DOMContentLoaded"')
-    assert "s.async = false" in loader  # dynamic scripts run in insertion order only so
-    sources = re.findall(r'"(\.\./_static/scripts/[^"]+)"', loader)
-    assert sources == [
-        "../_static/scripts/bootstrap.js?digest=d",
-        "../_static/scripts/pydata-sphinx-theme.js?digest=d",
-    ]
-    assert book_pages.theme_scripts_after_parse(new) == new
-
-
 def test_pages_drop_what_they_do_not_use():
     page = (
         '<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
