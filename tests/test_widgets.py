@@ -688,8 +688,9 @@ def test_static_frames_with_a_toggle_are_blitted_per_toggle_value_and_exact():
     assert renderer.blits == 4
     tails = [type(a).__name__ for _ax, tail in renderer._plan for a in tail]
     assert tails[0] == "Line2D" and not any(name.endswith("Axis") for name in tails)
-    # grid order (the last control fastest): a = 1.0 and left = 1 is frame 3
-    assert fast._render_groups(fast._combos()) == [[3, 1, 5, 7], [0, 2, 4, 6]]
+    # grid order (the last control fastest): the default, a = 1.0 and left = 1, is frame 3
+    assert fast.default_index == 3
+    assert fast._render_groups(fast._combos()) == [[1, 3, 5, 7], [0, 2, 4, 6]]
 
 
 def test_three_controls_live_widgets_pass_values():

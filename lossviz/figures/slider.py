@@ -200,11 +200,13 @@ class SliderFigure:
         readouts: list = [None] * len(combos)
         frames: list = [None] * len(combos)
         for n, members in enumerate(self._render_groups(combos)):
-            if n:  # the default's group comes first: the canvas holds its frame, drawn above
-                self._update(**combos[members[0]])
+            # The default's group comes first: the canvas holds its default frame, drawn above.
+            start = members.index(self.default_index) if n == 0 else 0
+            if n:
+                self._update(**combos[members[start]])
             self.renderer = FrameRenderer(fig, blit=self._blit)
             if len(members) > 1:  # one frame alone is drawn in full, nothing to learn
-                other = combos[members[1]]
+                other = combos[members[(start + 1) % len(members)]]
                 self.renderer.learn(lambda other=other: self._update(**other), drawn=n == 0)
             for k in members:
                 readouts[k] = readouts_text(self._update(**combos[k]))
@@ -215,8 +217,8 @@ class SliderFigure:
         return Layout(frames, *css), readouts, density
 
     def _render_groups(self, combos: list[dict[str, Any]]) -> list[list[int]]:
-        """The frames' indices grouped by the values of the toggles, the default's group first
-        and starting with the default frame.
+        """The frames' indices (in grid order) grouped by the values of the toggles, the
+        default's group first.
 
         A toggle typically shows or hides artists (cross_entropy's shaded half-plane, drawn below
         the grid): one renderer for every frame would then count them as changing and redraw
@@ -229,8 +231,6 @@ class SliderFigure:
         for k, values in enumerate(combos):
             groups.setdefault(tuple(values[name] for name in switches), []).append(k)
         first = next(g for g in groups.values() if self.default_index in g)
-        first.remove(self.default_index)
-        first.insert(0, self.default_index)
         return [first, *(g for g in groups.values() if g is not first)]
 
     def _render_static(self, narrow: bool | None, max_bytes: int) -> None:
