@@ -496,6 +496,27 @@ def _state(page) -> dict:
     return page.evaluate(_STATE_JS)
 
 
+def _wait_until_stored(page, url: str, done) -> None:
+    """Wait until a fresh page of the same site reads marks for which ``done(marks)`` holds.
+
+    Chromium hands a page's localStorage writes to the browser process asynchronously: a reload
+    at once after a click once read the marks from before it (from ``file://``, in a CI run).
+    A reader does not reload within milliseconds; the test waits as long as the write takes.
+    """
+    probe = page.context.new_page()
+    try:
+        probe.goto(url, wait_until="load")
+        raw = None
+        for _ in range(100):
+            raw = probe.evaluate("(key) => localStorage.getItem(key)", "lossviz-practice-marks")
+            if done(json.loads(raw or "{}")):
+                return
+            probe.wait_for_timeout(100)
+        raise AssertionError(f"the marks never reached the browser's storage: {raw}")
+    finally:
+        probe.close()
+
+
 def _exercise_page(page, url: str) -> None:
     """Reveal, mark, reload, filter, reset: the same steps over http and from file://."""
     page.goto(url, wait_until="load")
@@ -531,6 +552,8 @@ def _exercise_page(page, url: str) -> None:
     assert marked["progress"][0].startswith("1 / ")
 
     # persistence after a reload
+    stored = {first.removeprefix("card-"): "known", second.removeprefix("card-"): "review"}
+    _wait_until_stored(page, url, lambda marks: marks == stored)
     page.reload(wait_until="load")
     again = _state(page)
     assert again["known"] == [first] and again["review"] == [second], again
@@ -561,6 +584,7 @@ def _exercise_page(page, url: str) -> None:
     page.click(".practice-reset")
     cleared = _state(page)
     assert cleared["known"] == [] and cleared["review"] == []
+    _wait_until_stored(page, url, lambda marks: marks == {})
     page.reload(wait_until="load")
     assert _state(page)["known"] == []
 
