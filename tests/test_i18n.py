@@ -244,23 +244,25 @@ def test_lookups_translate_whole_strings_and_skip_fuzzy(zh_catalogue):
     assert tr("$p_t$") == "$p_t$"
 
 
+def _translated_line(fig):
+    """A figure whose legend, axis labels and readout are in lossviz's catalogue."""
+    ax = fig.subplots()
+    (line,) = ax.plot([0, 1], [0, 1], label="Smooth L1")
+    ax.set(xlabel="residual $r$", ylabel="loss")
+    ax.legend()
+
+    def update(beta):
+        line.set_ydata([0, beta])
+        return {"loss at r = 2": beta}
+
+    return update
+
+
 def test_figure_text_controls_readouts_and_claims_in_chinese(zh_catalogue, monkeypatch):
     import lossviz as lv
 
-    def setup(fig):
-        ax = fig.subplots()
-        (line,) = ax.plot([0, 1], [0, 1], label="Smooth L1")
-        ax.set(xlabel="residual $r$", ylabel="loss")
-        ax.legend()
-
-        def update(beta):
-            line.set_ydata([0, beta])
-            return {"loss at r = 2": beta}
-
-        return update
-
     fig = lv.slider_figure(
-        setup,
+        _translated_line,
         lv.Param(
             "beta",
             0.5,
@@ -354,20 +356,9 @@ def test_chinese_slider_frames_blit_the_same_artists_as_english(zh_catalogue, mo
     translated axis labels do not put the axes (ticks and tick labels) into every frame."""
     import lossviz as lv
 
-    def setup(fig):
-        ax = fig.subplots()
-        (line,) = ax.plot([0, 1], [0, 1], label="Smooth L1")
-        ax.set(xlabel="residual $r$", ylabel="loss")
-        ax.legend()
-
-        def update(beta):
-            line.set_ydata([0, beta])
-
-        return update
-
     def tails():
         fig = lv.slider_figure(
-            setup,
+            _translated_line,
             lv.Param("beta", 0.5, 2.0, default=1.0, num=4, label="β (transition width)"),
             alt="An example figure.",
             mode="static",
