@@ -191,9 +191,7 @@ def trim_icon_font(outdir: Path, names: set[str]) -> int:
 def _theme_scripts(outdir: Path) -> list[Path]:
     static = outdir / "_static"
     return [
-        p
-        for p in static.rglob("*.js")
-        if "mathjax" not in p.parts and FRAMES_DIR not in p.parts and p.name != "fontawesome.js"
+        p for p in static.rglob("*.js") if FRAMES_DIR not in p.parts and p.name != "fontawesome.js"
     ]
 
 

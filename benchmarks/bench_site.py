@@ -7,7 +7,7 @@
 
 Budgets (defined in tests/site_metrics.py, asserted by the tests on the build of the test run):
 - each page's own HTML with its embedded figures plus the images it loads from ``_images/``
-  <= 2 MB; the theme's shared assets and MathJax are counted once, for the site;
+  <= 2 MB; the theme's shared assets are counted once, for the site;
 - the whole ``_build/html`` <= 30 MB;
 - a clean build of both editions, every notebook executed, <= 240 s on the 2-core machine;
 - a rebuild with nothing changed <= 30 s;
@@ -19,7 +19,8 @@ Budgets (defined in tests/site_metrics.py, asserted by the tests on the build of
   phone and the time from a key press on the first slider to its new frame (4x slower CPU);
   for chapters on the laptop (issue 15, asserted by tests/test_site_chapters.py): visible code as
   a share of the page's height, the page's height in screens, clipped code blocks, ✓ lines shown
-  against claims checked.
+  against claims checked. And this machine's BenchmarkIndex, at full speed and slowed, before and
+  after the browser table: the timings move with it (``site_metrics.benchmark_index``).
 
 Exit status 1 when a budget is exceeded.
 """
@@ -44,7 +45,6 @@ from site_metrics import (  # noqa: E402
     CPU_SLOWDOWN,
     DCL_BUDGET,
     LAPTOP,
-    MATHJAX_BUDGET,
     MB,
     PAGE_BUDGET,
     PHONE,
@@ -54,16 +54,16 @@ from site_metrics import (  # noqa: E402
     TAB_STOP_BUDGET,
     axe_findings,
     axe_script,
+    benchmark_index,
     build_command,
     cold_load,
+    lay_out_everything,
     page_size,
     pages,
     print_pages,
     site_sizes,
     smallest_figure_scale,
     tab_stops_before_slider,
-    typeset_all_math,
-    wait_for_math,
 )
 from test_site_browser import CHAPTER_JS  # noqa: E402
 from test_site_chapters import claim_count  # noqa: E402
@@ -95,15 +95,13 @@ def report_sizes(site: Path) -> list[str]:
             over.append(f"page {size.name}: {size.total / MB:.2f} MB > {PAGE_BUDGET / MB:.0f} MB")
     sizes = site_sizes(site)
     print(
-        f"\nshared, counted once: MathJax subset {sizes['mathjax'] / MB:.2f} MB, other theme/"
-        f"Sphinx assets {sizes['static_without_mathjax'] / MB:.2f} MB, notebooks for download "
+        f"\nshared, counted once: theme, Sphinx and site assets {sizes['static'] / MB:.2f} MB "
+        f"(the formulas' glyphs are in the pages), notebooks for download "
         f"{sizes['sources'] / MB:.2f} MB, _images {sizes['images'] / MB:.2f} MB"
     )
     print(f"whole site: {sizes['site'] / MB:.2f} MB (budget {SITE_BUDGET / MB:.0f} MB)")
     if sizes["site"] > SITE_BUDGET:
         over.append(f"site: {sizes['site'] / MB:.2f} MB > {SITE_BUDGET / MB:.0f} MB")
-    if sizes["mathjax"] > MATHJAX_BUDGET:
-        over.append(f"MathJax subset: {sizes['mathjax'] / MB:.2f} MB > {MATHJAX_BUDGET / MB} MB")
     return over
 
 
@@ -135,14 +133,24 @@ def first_slider_response(page) -> float | None:
     )
 
 
+def host_speed(context) -> dict[str, float]:
+    """This machine's BenchmarkIndex at full speed and with the CPU slowed as for the phone."""
+    return {
+        "index": benchmark_index(context),
+        "index_slowed": benchmark_index(context, CPU_SLOWDOWN),
+    }
+
+
 def measure_browser(site: Path, names: list[str]) -> dict[str, dict]:
     """Per page: a phone's cold load with a slower CPU, figure scale, first slider response,
-    Tab stops (laptop), A4 print pages and serious/critical axe-core findings (light, dark)."""
+    Tab stops (laptop), A4 print pages and serious/critical axe-core findings (light, dark).
+    The host's speed before and after (``host_speed``) is under the key ``"host"``."""
     from browser import chromium, fresh_context, serve_directory
 
     script = axe_script()
     rows: dict[str, dict] = {}
     with serve_directory(site) as base, chromium(**LAPTOP) as (context, log):
+        before = host_speed(context)
         for name in names:
             url = f"{base}{name}.html"
             row: dict = {}
@@ -157,7 +165,6 @@ def measure_browser(site: Path, names: list[str]) -> dict[str, dict]:
             page = phone.new_page()
             cdp = phone.new_cdp_session(page)
             page.goto(url, wait_until="load")
-            wait_for_math(page)
             row["figure_scale"] = smallest_figure_scale(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
             row["slider_ms"] = first_slider_response(page)
@@ -167,11 +174,10 @@ def measure_browser(site: Path, names: list[str]) -> dict[str, dict]:
             laptop = fresh_context(context, log, **LAPTOP)
             page = laptop.new_page()
             page.goto(url, wait_until="load")
-            wait_for_math(page)
             row["tab_stops"] = tab_stops_before_slider(page)
             row["print_pages"] = print_pages(page)
             if name.removeprefix("zh/").startswith("chapters/"):
-                typeset_all_math(page)
+                lay_out_everything(page)
                 chapter = page.evaluate(CHAPTER_JS)
                 row["code_share"] = chapter["code"] / chapter["height"]
                 row["screens"] = chapter["height"] / chapter["viewport"]
@@ -191,15 +197,23 @@ def measure_browser(site: Path, names: list[str]) -> dict[str, dict]:
             laptop.close()
             rows[name] = row
             print(f"  measured {name}: {row}", file=sys.stderr)
+        rows["host"] = {"before": before, "after": host_speed(context)}
     return rows
 
 
 def report_browser(rows: dict[str, dict]) -> list[str]:
     """Print the browser table; return the budgets exceeded."""
     over = []
+    rows = dict(rows)
+    host = rows.pop("host")
+    speeds = ", ".join(
+        f"{when} {s['index']:.0f} / {s['index_slowed']:.0f}" for when, s in host.items()
+    )
     print(
         f"\nphone 390x844 DPR 2, cold cache, CPU {CPU_SLOWDOWN}x slower; Tab stops and print on a "
-        "1280x800 laptop; axe-core findings = serious+critical nodes"
+        "1280x800 laptop; axe-core findings = serious+critical nodes\n"
+        f"this machine's BenchmarkIndex, full speed / CPU {CPU_SLOWDOWN}x slower: {speeds} "
+        "(DevTools' mid-tier phone 1000, low-tier 264: tests/site_metrics.py)"
     )
     head = (
         f"{'page':<30}{'cold MB':>8}{'req':>5}{'DCL s':>7}{'load s':>7}{'fig':>6}"

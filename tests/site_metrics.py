@@ -30,8 +30,6 @@ SITE_BUDGET = 30 * MB
 #: A clean build of both editions (English and Chinese), every notebook executed (issue 18).
 CLEAN_BUILD_BUDGET = 240.0
 REBUILD_BUDGET = 30.0
-#: Not a reader-facing budget: a guard that the MathJax subset stays a subset (the package: 21 MB).
-MATHJAX_BUDGET = 2.5 * MB
 #: Everything a phone fetches on a first visit of a chapter (HTML, CSS, scripts, fonts, the
 #: frames shown above the fold), until the load event.
 COLD_LOAD_BUDGET = 1.5 * MB
@@ -127,15 +125,12 @@ def folder_size(path: Path) -> int:
 
 
 def site_sizes(site: Path, exclude: Path | None = None) -> dict[str, int]:
-    """Shared parts of the site, counted once: MathJax, the theme's other assets, the total
+    """Shared parts of the site, counted once: the theme's and the site's assets, the total
     (``exclude``: a folder inside ``site`` left out of the total, e.g. the other edition)."""
-    static = site / "_static"
-    mathjax = folder_size(static / "mathjax") if (static / "mathjax").is_dir() else 0
     excluded = folder_size(exclude) if exclude is not None and exclude.is_dir() else 0
     return {
         "site": folder_size(site) - excluded,
-        "mathjax": mathjax,
-        "static_without_mathjax": folder_size(static) - mathjax,
+        "static": folder_size(site / "_static"),
         "sources": folder_size(site / "_sources") if (site / "_sources").is_dir() else 0,
         "images": folder_size(site / "_images") if (site / "_images").is_dir() else 0,
     }
@@ -154,6 +149,58 @@ class ColdLoad:
     requests: int
     dom_content_loaded: float  # seconds from navigation start
     load: float
+
+
+#: Lighthouse's BenchmarkIndex, as Chrome DevTools computes it to calibrate its CPU throttling
+#: (front_end/panels/mobile_throttling/CalibrationController.ts, computeBenchmarkIndex): the mean
+#: of two rates over ``ms`` milliseconds, building a 10,000-character string and copying a
+#: 100,000-element array, each in iterations per second / 10. DevTools scores a mid-tier phone
+#: (Pixel 5) 1,000 and a low-tier one (Moto G4 Power 2022) 264. This machine scored about 2,000 at
+#: full speed and 310-480 with the CPU 4x slower (December 2026, noisy): the "slow phone" of the
+#: budgets is nearer the low tier than the middle one. Its speed also drifts within a session,
+#: which moves DOMContentLoaded with it, so bench_site.py prints the index beside the timings.
+_BENCHMARK_INDEX_JS = """(ms) => {
+  const half = ms / 2;
+  const strings = () => {
+    const start = Date.now();
+    let n = 0;
+    while (Date.now() - start < half) {
+      let s = '';
+      for (let j = 0; j < 10000; j++) s += 'a';
+      if (s.length === 1) throw new Error('unreachable: keeps the loop from being optimised away');
+      n++;
+    }
+    return Math.round(n / 10 / ((Date.now() - start) / 1000));
+  };
+  const arrays = () => {
+    const a = [], b = [];
+    for (let i = 0; i < 100000; i++) a[i] = b[i] = i;
+    const start = Date.now();
+    let n = 0;
+    while (n % 10 !== 0 || Date.now() - start < half) {
+      const [src, dst] = n % 2 === 0 ? [a, b] : [b, a];
+      for (let j = 0; j < src.length; j++) dst[j] = src[j];
+      n++;
+    }
+    return Math.round(n / 10 / ((Date.now() - start) / 1000));
+  };
+  return (strings() + arrays()) / 2;
+}"""
+MID_TIER_PHONE_INDEX = 1000
+LOW_TIER_PHONE_INDEX = 264
+
+
+def benchmark_index(context, cpu_slowdown: float = 1, ms: int = 1000) -> float:
+    """This machine's BenchmarkIndex (see ``_BENCHMARK_INDEX_JS``) in a blank page of
+    ``context``, with the CPU ``cpu_slowdown`` times slower; after one warm-up run."""
+    page = context.new_page()
+    try:
+        cdp = context.new_cdp_session(page)
+        page.evaluate(_BENCHMARK_INDEX_JS, 250)  # warm-up: let V8 optimise the loops
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+        return page.evaluate(_BENCHMARK_INDEX_JS, ms)
+    finally:
+        page.close()
 
 
 def cold_load(context, url: str, cpu_slowdown: int = CPU_SLOWDOWN, then=None) -> ColdLoad:
@@ -215,7 +262,7 @@ def tab_stops_before_slider(page, limit: int = 400) -> int | None:
 
 def print_pages(page) -> int:
     """Pages of A4 the loaded ``page`` prints to (Chromium's printToPDF, print stylesheet)."""
-    typeset_all_math(page)
+    lay_out_everything(page)
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", print_background=False)
     page.emulate_media(media="screen")
@@ -288,28 +335,8 @@ def smallest_figure_scale(page) -> float | None:
     return page.evaluate(_FIGURE_SCALE_JS)
 
 
-def wait_for_math(page) -> None:
-    """Wait until MathJax (if the page loads it) has finished its start-up typesetting."""
-    page.evaluate(
-        "() => (window.MathJax && MathJax.startup && MathJax.startup.promise) "
-        "? MathJax.startup.promise.then(() => true) : true"
-    )
-
-
 def lay_out_everything(page) -> None:
-    """Lay out every section now: the site's CSS lets the browser skip sections far below the
-    screen (``content-visibility: auto``), which measurements of the whole page must not."""
-    page.add_style_tag(content="section { content-visibility: visible !important; }")
-
-
-def typeset_all_math(page) -> None:
-    """Typeset every formula now, also those MathJax's lazy typesetting has not reached yet
-    (it typesets a formula when it nears the viewport, and all of them before printing), and
-    lay out every section (:func:`lay_out_everything`)."""
-    lay_out_everything(page)
-    wait_for_math(page)
-    page.evaluate(
-        """() => { const doc = window.MathJax && MathJax.startup && MathJax.startup.document;
-                   return doc && doc.lazyTypesetAll ? doc.lazyTypesetAll().then(() => true)
-                                                    : true; }"""
-    )
+    """Lay out everything now: the site's CSS lets the browser skip chapter sections and practice
+    cards far below the screen (``content-visibility: auto``), which measurements of the whole
+    page must not."""
+    page.add_style_tag(content="* { content-visibility: visible !important; }")

@@ -107,25 +107,52 @@ def test_accessible_names_follow_the_visible_text():
 
 
 def test_formula_markup_loses_only_what_the_page_does_not_need():
+    # MathJax 3.2's SVG for p_i (inline), its MathML shortened.
     formula = (
-        '<mjx-container class="MathJax" jax="CHTML" style="position: relative;">'
-        '<mjx-math class=" MJX-TEX" aria-hidden="true"><mjx-mi class="mjx-i">'
-        '<mjx-c class="mjx-c1D45D TEX-I"></mjx-c></mjx-mi></mjx-math>'
-        '<mjx-assistive-mml unselectable="on" display="inline">'
-        '<math xmlns="http://www.w3.org/1998/Math/MathML"><mi>p</mi></math>'
+        '<mjx-container class="MathJax" jax="SVG" style="position: relative;">'
+        '<svg style="vertical-align: -0.439ex;" xmlns="http://www.w3.org/2000/svg" width="2.1ex" '
+        'height="1.439ex" role="img" focusable="false" viewBox="0 -442 928 636" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink" aria-hidden="true">'
+        '<g stroke="currentColor" fill="currentColor" stroke-width="0" transform="scale(1,-1)">'
+        '<g data-mml-node="math"><g data-mml-node="msub"><g data-mml-node="mi">'
+        '<use data-c="1D45D" xlink:href="#MJX-TEX-I-1D45D"></use></g>'
+        '<g data-mml-node="mi" transform="translate(536,-150) scale(0.707)">'
+        '<use data-c="1D456" xlink:href="#MJX-TEX-I-1D456"></use></g></g>'
+        '<g data-mml-node="mtable" data-mjx-texclass="ORD"><rect width="9" height="6"></rect></g>'
+        "</g></g></svg>"
+        '<mjx-assistive-mml unselectable="on" display="inline"><math><mi>p</mi></math>'
         "</mjx-assistive-mml></mjx-container>"
     )
-    display = formula.replace('jax="CHTML"', 'jax="CHTML" display="true"')  # display math
-    (small, small_display), css = book_mathjax.compact([formula, display], "mjx-box {}")
-    assert small == (
-        '<mjx-container class="MathJax" jax="CHTML"><mjx-math class=" MJX-TEX" aria-hidden="true">'
-        '<mjx-mi class="mjx-i"><mjx-c class="mjx-c1D45D TEX-I"></mjx-c></mjx-mi></mjx-math>'
-        '<mjx-assistive-mml display="inline"><math><mi>p</mi></math>'
+    assert book_mathjax.slim(formula) == (
+        '<mjx-container class="MathJax" jax="SVG" style="position: relative;">'
+        '<svg style="vertical-align: -0.439ex;" width="2.1ex" height="1.439ex" role="img" '
+        'viewBox="0 -442 928 636" aria-hidden="true"><g transform="scale(1,-1)">'
+        '<use href="#MJX-TEX-I-1D45D"></use>'
+        '<g transform="translate(536,-150) scale(0.707)"><use href="#MJX-TEX-I-1D456"></use></g>'
+        '<g data-mml-node="mtable"><rect width="9" height="6"></rect></g>'
+        "</g></svg>"
+        '<mjx-assistive-mml unselectable="on" display="inline"><math><mi>p</mi></math>'
         "</mjx-assistive-mml></mjx-container>"
     )
-    assert small_display == small.replace('jax="CHTML"', 'jax="CHTML" display="true"')
-    assert css.startswith("mjx-box {}") and 'mjx-container[jax="CHTML"] {' in css
-    assert "position: relative;" in css.split('mjx-container[jax="CHTML"] {')[1]
+
+
+def test_each_page_defines_the_glyphs_it_draws_once():
+    glyphs = {"MJX-A": "M1 1Z", "MJX-B": "M2 2Z", "MJX-C": "M3 3Z"}
+    page = (
+        '<html><body class="x"><p><svg><use href="#MJX-B"></use><use href="#MJX-A"></use>'
+        '</svg><svg><use href="#MJX-B"></use></svg></p></body></html>'
+    )
+    rendered = {("b", False): "<b/>"}
+    typeset = book_mathjax._typeset_page(page, rendered, glyphs)
+    defs = (
+        '<svg style="display: none" aria-hidden="true"><defs><path id="MJX-A" d="M1 1Z"></path>'
+        '<path id="MJX-B" d="M2 2Z"></path></defs></svg>'
+    )
+    assert typeset == page.replace('<body class="x">', '<body class="x">' + defs)
+    assert book_mathjax._typeset_page(typeset, rendered, glyphs) == typeset  # once, not twice
+    with pytest.raises(Exception, match="MJX-D"):
+        book_mathjax.glyph_definitions('<use href="#MJX-D">', glyphs)
+    assert book_mathjax.glyph_definitions("<p>no math</p>", glyphs) == ""
 
 
 @pytest.mark.parametrize(

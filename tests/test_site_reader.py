@@ -41,7 +41,7 @@ def test_phone_cold_load_fit_and_screenshots_of_every_page(site_browser):
     rows, over, wide, shots = [], [], [], []
 
     def fit_and_screenshots(page, name: str) -> None:
-        site_metrics.typeset_all_math(page)
+        site_metrics.lay_out_everything(page)
         overflow = page.evaluate(_OVERFLOW_JS)
         if overflow > 1:
             wide.append(f"{name}: {overflow} px wider than the phone")

@@ -1,23 +1,25 @@
 // Typeset TeX formulas at build time with MathJax 3 (npm mathjax-full) in Node.
 //
-//   node tex2chtml.js MATHJAX_FULL_DIR FONT_URL < formulas.json > rendered.json
+//   node tex2svg.js MATHJAX_FULL_DIR < formulas.json > rendered.json
 //
 // stdin:  {"formulas": [{"tex": "...", "display": true|false}, ...]}
-// stdout: {"html": ["<mjx-container ...>", ...], "css": "...", "errors": ["...", ...]}
+// stdout: {"html": ["<mjx-container ...>", ...], "glyphs": {"MJX-TEX-I-1D465": "M52 289Q...", ...},
+//          "css": "...", "errors": ["...", ...]}
 //
-// Each formula becomes CommonHTML markup (the same markup MathJax makes in a browser) with its
-// MathML for assistive technology; "css" is the one stylesheet for all of them (only the glyphs
-// used), with its web fonts at FONT_URL. A formula that does not parse is reported in "errors"
-// (the build fails on it), never rendered as an error box.
+// Each formula becomes MathJax's SVG output with its MathML for assistive technology. The glyphs
+// are not repeated in every formula: MathJax's global font cache makes each formula refer to a
+// glyph by id (<use xlink:href="#MJX-TEX-I-1D465">), and "glyphs" holds the outline of every id,
+// for the page to define once. "css" is MathJax's stylesheet for its SVG containers. A formula
+// that does not parse is reported in "errors" (the build fails on it), never drawn as an error.
 "use strict";
 
 const path = require("path");
-const [mathjaxDir, fontURL] = process.argv.slice(2);
+const [mathjaxDir] = process.argv.slice(2);
 const req = (m) => require(path.join(mathjaxDir, "js", m));
 
 const { mathjax } = req("mathjax.js");
 const { TeX } = req("input/tex.js");
-const { CHTML } = req("output/chtml.js");
+const { SVG } = req("output/svg.js");
 const { liteAdaptor } = req("adaptors/liteAdaptor.js");
 const { RegisterHTMLHandler } = req("handlers/html.js");
 const { AssistiveMmlHandler } = req("a11y/assistive-mml.js");
@@ -34,8 +36,8 @@ const tex = new TeX({
     return jax.formatError(err);
   },
 });
-const chtml = new CHTML({ fontURL, adaptiveCSS: true });
-const doc = mathjax.document("", { InputJax: tex, OutputJax: chtml });
+const svg = new SVG({ fontCache: "global" });
+const doc = mathjax.document("", { InputJax: tex, OutputJax: svg });
 
 let input = "";
 process.stdin.setEncoding("utf8");
@@ -48,6 +50,10 @@ process.stdin.on("end", () => {
     if (errors.length > before) errors[errors.length - 1] += ` in: ${source}`;
     return adaptor.outerHTML(node);
   });
-  const css = adaptor.textContent(chtml.styleSheet(doc));
-  process.stdout.write(JSON.stringify({ html, css, errors }));
+  const glyphs = {};
+  for (const p of adaptor.childNodes(svg.fontCache.getCache())) {
+    glyphs[adaptor.getAttribute(p, "id")] = adaptor.getAttribute(p, "d");
+  }
+  const css = adaptor.textContent(svg.styleSheet(doc));
+  process.stdout.write(JSON.stringify({ html, glyphs, css, errors }));
 });
