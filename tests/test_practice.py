@@ -478,7 +478,10 @@ def test_card_counts_per_chapter(practice_page):
 
 _STATE_JS = """() => {
   const cards = [...document.querySelectorAll('.practice-card')];
-  const visible = (el) => !!el && el.getClientRects().length > 0;
+  // Shown: not hidden by a filter (display: none up the tree). Not getClientRects(): a card
+  // moved while its chapter is skipped below the screen (content-visibility: auto) has no box
+  // until the reader scrolls near it, yet it is shown.
+  const visible = (el) => !!el && el.checkVisibility();
   return {
     cards: cards.length,
     visible: cards.filter(visible).map((c) => c.id),
