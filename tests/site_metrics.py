@@ -314,13 +314,22 @@ def axe_findings(page, script: str, rules: list[str] | None = None) -> list[dict
     ]
 
 
+# The intrinsic width of a figure is the width in CSS pixels it was drawn for: the width attribute
+# of the <source> the browser picked (the first whose media query matches), else of the <img>.
+# Not naturalWidth: a frame drawn at 2x without a density descriptor has twice as many pixels.
 _FIGURE_SCALE_JS = """() => {
+  const designed = (img) => {
+    const picture = img.parentElement.tagName === 'PICTURE' ? img.parentElement : null;
+    const chosen = picture && [...picture.querySelectorAll('source')]
+      .find(s => !s.media || matchMedia(s.media).matches);
+    const width = (chosen || img).getAttribute('width') || img.getAttribute('width');
+    return width ? Number(width) : img.naturalWidth;
+  };
   const scales = [];
   for (const img of document.querySelectorAll('article img')) {
     if (!img.naturalWidth || !img.getClientRects().length) continue;
     if (!img.closest('figure, .cell_output')) continue;
-    // naturalWidth is the intrinsic width in CSS pixels (Chromium divides by a srcset density).
-    scales.push(img.getBoundingClientRect().width / img.naturalWidth);
+    scales.push(img.getBoundingClientRect().width / designed(img));
   }
   return scales.length ? Math.min(...scales) : null;
 }"""
