@@ -256,11 +256,11 @@ def report_browser(rows: dict[str, dict]) -> list[str]:
 
 
 def site_pages(site: Path) -> list[str]:
-    """Page names (``chapters/x``) of a built site, without the index redirect."""
+    """Page names (``chapters/x``) of a built site, without each edition's index redirect."""
     return [
         str(p.relative_to(site).with_suffix(""))
         for p in pages(site)
-        if p.name != "index.html" or p.parent != site
+        if p.name != "index.html" or p.parent not in (site, site / "zh")
     ]
 
 
