@@ -195,7 +195,9 @@ def measure_browser(site: Path, names: list[str]) -> dict[str, dict]:
                                   document.documentElement.dataset.theme = mode; }""",
                     mode,
                 )
-                page.wait_for_timeout(300)
+                # Long enough for the theme's colours to settle: after 300 ms axe once found
+                # the language link's contrast too low in dark mode, and not after 1500 ms.
+                page.wait_for_timeout(1500)
                 found = axe_findings(page, script)
                 row[f"axe_{mode}"] = sum(len(f["targets"]) for f in found)
                 row[f"axe_{mode}_rules"] = sorted({f["id"] for f in found})
