@@ -100,8 +100,8 @@ def formulas_in(element_body: str) -> list[tuple[str, bool]]:
 
 #: What MathJax writes into its SVG that the page does not use: the node names and TeX classes
 #: that its menus and explorers read (kept where its stylesheet selects on them: tables' lines,
-#: errors, actions), IE's ``focusable``, the namespaces (the HTML parser puts <svg> in the SVG
-#: namespace anyway) and SVG 1's ``xlink:href`` (SVG 2's ``href``, which current browsers read).
+#: errors, actions), IE's ``focusable``, the namespaces (the HTML parser puts <svg> and the MathML's
+#: <math> in theirs anyway) and SVG 1's ``xlink:href`` (SVG 2's ``href``, which current browsers read).
 #: A group left with no attribute groups nothing and is unwrapped. The paint attributes of each
 #: formula's outer group move into the stylesheet (``_SVG_RULES``), and ``data-c`` with them: MathJax
 #: selects glyphs by it to stroke them 3 units wide, which ``_SVG_RULES`` does for every ``<use>``
