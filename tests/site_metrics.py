@@ -46,6 +46,9 @@ TAB_STOP_BUDGET = 30
 TAB_STOP_GATE = TAB_STOP_BUDGET
 #: A chapter printed as a handout on A4.
 PRINT_PAGE_BUDGET = 16
+#: On a 390-px phone every figure is shown at least this fraction of the width it was drawn for
+#: (a wide 800-px frame would be shown at 0.42, its labels about 5 px tall).
+MIN_FIGURE_SCALE = 0.6
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},

@@ -5,6 +5,8 @@ Debian's Chromium with the network blocked (``browser.py``), on the book built o
 - a phone's first visit (390x844, DPR 2, empty cache) of every page fetches at most 1.5 MB;
 - the sidebar buttons (site navigation, "on this page") open their drawers on a phone and a tablet;
 - no page is wider than the phone (wide tables and formulas scroll inside the page);
+- on a phone every figure of both editions is shown at >= 0.6 of the width it was drawn for
+  (figures with panels side by side have a stacked phone layout);
 - Chinese queries find the chapter that answers them, with excerpts free of TeX, served over HTTP
   and opened from ``file://``;
 - phone screenshots of every page, light and dark, in ``test-artifacts/screenshots/``.
@@ -21,7 +23,7 @@ from urllib.parse import quote
 import pytest
 import site_metrics
 from browser import fresh_context
-from conftest import ROOT, RUN_SUMMARY, toc_docnames
+from conftest import EDITIONS, ROOT, RUN_SUMMARY, toc_docnames
 
 pytestmark = pytest.mark.slow
 
@@ -75,6 +77,32 @@ def test_phone_cold_load_fit_and_screenshots_of_every_page(site_browser):
     assert over == [], f"over {site_metrics.COLD_LOAD_BUDGET / 1e6} MB: {over}"
     assert wide == []
     assert all(s.stat().st_size > 5_000 for s in shots)
+
+
+def test_every_figure_is_legible_on_a_phone(site_browser):
+    """On a 390-px phone each figure of each page of both editions is shown at >= 0.6 of the
+    width it was drawn for (its labels at >= 0.6 of their size); every chapter has figures."""
+    base, context, log = site_browser
+    log.clear()
+    phone = fresh_context(context, log, **site_metrics.PHONE)
+    page = phone.new_page()
+    scales, small = {}, []
+    for name in [f"{edition}{name}" for edition in EDITIONS for name in PAGES]:
+        page.goto(f"{base}{name}.html", wait_until="load")
+        site_metrics.lay_out_everything(page)
+        scales[name] = site_metrics.smallest_figure_scale(page)
+        if scales[name] is not None and scales[name] < site_metrics.MIN_FIGURE_SCALE:
+            small.append(f"{name}: a figure shown at {scales[name]:.2f} of its size")
+    phone.close()
+    chapters = [n for n in scales if n.split("/")[-2:-1] == ["chapters"]]
+    assert chapters and all(scales[n] is not None for n in chapters), scales
+    line = "smallest figure scale on a phone: " + ", ".join(
+        f"{n} {s:.2f}" for n, s in scales.items() if s is not None
+    )
+    RUN_SUMMARY.append(line)
+    print("\n" + line)
+    assert log.blocked == [] and log.failed == [], (log.blocked, log.failed)
+    assert small == [], f"under {site_metrics.MIN_FIGURE_SCALE}: {small}"
 
 
 @pytest.mark.budget

@@ -18,6 +18,7 @@ from lossviz.display import DISPLAY_ENV
 from lossviz.figures import _mpl_private, rendering
 from lossviz.figures import slider as W
 from lossviz.figures.rendering import FrameRenderer
+from lossviz.figures.static_html import STACKED_NOTE
 
 R = np.linspace(-3, 3, 201)
 
@@ -745,6 +746,70 @@ def test_stack_panels_makes_one_column_and_refuses_what_it_cannot_stack():
     assert not rendering.stack_panels(tall)
 
 
+def _contour_panels(**colorbar):
+    """A wide figure of two contour panels (equal aspect), each with its own colorbar."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(8, 3.4), layout="constrained")
+    FigureCanvasAgg(fig)
+    w, b = np.meshgrid(np.linspace(-8, 8, 41), np.linspace(-8, 8, 41))
+    panels = fig.subplots(1, 2)
+    bars = []
+    for ax, scale in zip(panels, (10.0, 0.05), strict=True):
+        # the second panel's tick labels (0.05, 0.1, ...) are wider than the first's
+        cs = ax.contourf(w, b, scale * (1 + (w - 1) ** 2 + b**2), levels=12)
+        ax.set(xlabel="weight w", ylabel="bias b", aspect="equal")
+        bars.append(fig.colorbar(cs, ax=ax, shrink=0.85, label="mean loss", **colorbar).ax)
+    return fig, panels, bars
+
+
+def _overlap(a, b) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def test_stack_panels_keeps_each_colorbar_beside_its_panel():
+    fig, (a, b), (bar_a, bar_b) = _contour_panels()
+    assert rendering.stack_panels(fig)
+    assert tuple(fig.get_size_inches()) == pytest.approx((rendering.NARROW_WIDTH, 6.5))
+    pa, pb = a.get_position(), b.get_position()
+    assert pa.y0 > pb.y1 and pa.x0 == pytest.approx(pb.x0, abs=0.01)  # one column
+    for bar, own, other in ((bar_a, pa, pb), (bar_b, pb, pa)):
+        box = bar.get_position()
+        assert box.x0 >= own.x1  # right of its panel
+        assert _overlap(box.intervaly, own.intervaly) == pytest.approx(box.height)  # in its row
+        assert _overlap(box.intervaly, other.intervaly) == 0
+    # Nothing is cut at the edges: every label, the colorbars' too, lies inside the figure.
+    renderer = fig.canvas.get_renderer()
+    drawn = fig.get_tightbbox(renderer)
+    size = fig.get_size_inches()
+    assert drawn.x0 >= 0 and drawn.y0 >= 0
+    assert drawn.x1 <= size[0] + 1e-6 and drawn.y1 <= size[1] + 1e-6
+
+
+def test_stack_panels_declines_colorbars_it_cannot_keep_beside_their_panels():
+    from matplotlib.figure import Figure
+
+    # Colorbars cut out of their panel's cell (no layout engine: use_gridspec) are not stacked.
+    fig = Figure(figsize=(8, 3))
+    for ax in fig.subplots(1, 2):
+        fig.colorbar(ax.imshow(np.eye(3)), ax=ax)
+    assert not rendering.stack_panels(fig)
+    # Colorbars below their panels would not sit beside them: the stacking is undone.
+    fig, panels, _bars = _contour_panels(location="bottom")
+    for _ in range(3):  # constrained layout converges in a few draws (colorbar ticks follow size)
+        fig.canvas.draw()
+    specs = [ax.get_subplotspec() for ax in panels]
+    positions = np.array([ax.get_position().bounds for ax in fig.axes])
+    assert not rendering.stack_panels(fig)
+    assert [ax.get_subplotspec() for ax in panels] == specs
+    assert tuple(fig.get_size_inches()) == (8, 3.4)
+    assert fig.get_layout_engine() is not None
+    for _ in range(3):
+        fig.canvas.draw()
+    np.testing.assert_allclose([ax.get_position().bounds for ax in fig.axes], positions, atol=1e-4)
+
+
 def test_narrow_layout_markup_and_sizes():
     fig = lv.slider_figure(
         Calls().setup,
@@ -767,16 +832,17 @@ def test_narrow_layout_markup_and_sizes():
         base64.b64decode(source["srcset"].split(",", 1)[1]) == fig.narrow_frames[fig.default_index]
     )
     assert "<figcaption" in fig.html and "A visible caption." in fig.html
-    assert (
-        lv.slider_figure(
-            Calls().setup,
-            lv.Param("a", 0.0, 1.0, default=0.5, num=3),
-            alt="x",
-            mode="static",
-            narrow=False,
-        ).narrow_frames
-        is None
+    (note,) = doc.find("p", **{"class": "lossviz-stacked"})
+    assert note["aria-hidden"] == "true" and doc.text["p"] == STACKED_NOTE
+    wide_only = lv.slider_figure(
+        Calls().setup,
+        lv.Param("a", 0.0, 1.0, default=0.5, num=3),
+        alt="x",
+        mode="static",
+        narrow=False,
     )
+    assert wide_only.narrow_frames is None
+    assert parse(wide_only.html).find("p", **{"class": "lossviz-stacked"}) == []
 
 
 def test_density_falls_back_when_frames_exceed_the_budget():

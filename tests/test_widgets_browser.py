@@ -142,6 +142,8 @@ def test_keyboard_moves_one_slider_only(page_url):
         page, errors = _open(context, url)
         first0, second0 = _state(page, 0), _state(page, 1)
         assert first0["natural"] == 800 * one.density  # the default (wide) frame decoded
+        # the note on stacked panels is for narrow screens only
+        assert page.locator("figure.lossviz-slider .lossviz-stacked").first.is_hidden()
         assert first0["disabled"] == [False] and second0["disabled"] == [False, False]
         assert first0["values"] == ["1 units"]
         assert first0["readout"] == "loss at r = 2: 1.5"
@@ -211,6 +213,13 @@ def test_phone_scale_crisp_and_nothing_moves_under_the_finger(page_url):
         assert s0["scale"] >= 0.6, s0
         assert s0["natural"] == round(460 * one.narrow_density)
         assert s0["pixelsPerCssPx"] >= 2.0 or one.narrow_density < 2
+        # "left"/"right" in the prose are explained where the panels are stacked (and only there).
+        notes = page.evaluate(
+            """() => [...document.querySelectorAll('figure.lossviz-slider')].map(f => {
+                 const p = f.querySelector('.lossviz-stacked');
+                 return p ? p.getBoundingClientRect().height : null; })"""
+        )
+        assert notes[0] and notes[0] > 5 and notes[1] is None, notes  # two has no phone layout
         geometry = """() => {
             const f = document.querySelectorAll('figure.lossviz-slider')[0];
             const box = e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; };

@@ -257,20 +257,42 @@ def quantized_png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def _colorbars(fig: Figure) -> dict[Axes, Axes]:
+    """Each colorbar Axes of ``fig``, mapped to the Axes that holds its mappable."""
+    found = {}
+    for ax in fig.axes:
+        for artist in (*ax.collections, *ax.images):
+            colorbar = getattr(artist, "colorbar", None)  # ScalarMappable.colorbar, public
+            if colorbar is not None and colorbar.ax.figure is fig:
+                found[colorbar.ax] = ax
+    return found
+
+
+def _overlap(a, b) -> float:
+    """Length of the overlap of the intervals ``a`` and ``b`` (0 if they are disjoint)."""
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
 def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> bool:
     """Lay out the panels of ``fig`` one below the other, ``width`` inches wide; True if done.
 
-    Only a figure whose Axes all sit in one row of one GridSpec (``fig.subplots(1, n)``), with no
-    colorbar, inset or twin Axes, can be re-laid out this way; for any other figure nothing
-    changes and the result is False. Each panel keeps its height, at most 3.2 inches. The
-    figure's layout engine (constrained by the book's style) places the stacked panels once, then
-    is switched off so that every frame has the same axes positions.
+    Only a figure whose panels all sit in one row of one GridSpec (``fig.subplots(1, n)``), with
+    no inset or twin Axes, can be re-laid out this way; for any other figure nothing changes and
+    the result is False. A panel's colorbar (``fig.colorbar(mappable, ax=panel)`` under
+    constrained layout, which places it beside its panel at every draw) stays beside it; the
+    result is checked, and a colorbar that no longer sits beside its panel's row, or Axes that
+    overlap, undo the change. Each panel keeps its height, at most 3.2 inches. The figure's
+    layout engine (constrained by the book's style) places the stacked panels, then is switched
+    off so that every frame has the same axes positions.
     """
-    axes = fig.axes
-    if not axes or fig.subfigs:
+    if not fig.axes or fig.subfigs:
         return False
+    colorbars = _colorbars(fig)
+    # A colorbar with a subplotspec was cut out of its panel's cell (use_gridspec=True): its
+    # GridSpec is not the panels' one, so the check below declines it.
+    axes = [ax for ax in fig.axes if ax not in colorbars or ax.get_subplotspec() is not None]
     specs = [ax.get_subplotspec() for ax in axes]
-    if any(s is None for s in specs) or any(ax.child_axes for ax in axes):
+    if any(s is None for s in specs) or any(ax.child_axes for ax in fig.axes):
         return False
     grid = specs[0].get_gridspec()
     nrows, ncols = grid.get_geometry()
@@ -279,13 +301,37 @@ def stack_panels(fig: Figure, width: float = NARROW_WIDTH) -> bool:
     columns = [s.colspan for s in specs]
     if any(len(c) != 1 for c in columns) or len({c.start for c in columns}) != len(columns):
         return False  # a panel spans several columns, or two Axes share one (twins)
-    _old_w, old_h = fig.get_size_inches()
+    saved = (list(zip(axes, specs, strict=True)), fig.get_size_inches(), fig.get_layout_engine())
+    old_h = saved[1][1]
     order = sorted(range(len(axes)), key=lambda i: columns[i].start)
     new_grid = fig.add_gridspec(len(axes), 1)
     for row, i in enumerate(order):
         axes[i].set_subplotspec(new_grid[row, 0])
     fig.set_size_inches(width, min(old_h, 3.2) * len(axes) + 0.1 * (len(axes) - 1))
     fig.set_layout_engine("constrained")
+    # Twice: the first draw resizes the colorbars, whose new ticks (wider labels) the second
+    # draw makes room for; otherwise a label can be cut at the right edge.
+    fig.canvas.draw()
     fig.canvas.draw()
     fig.set_layout_engine("none")
+    if _laid_out_in_one_column(fig, colorbars):
+        return True
+    for ax, spec in saved[0]:
+        ax.set_subplotspec(spec)
+    fig.set_size_inches(saved[1])
+    fig.set_layout_engine(saved[2])
+    return False
+
+
+def _laid_out_in_one_column(fig: Figure, colorbars: dict[Axes, Axes]) -> bool:
+    """No two Axes overlap, and each colorbar shares most of its panel's height."""
+    boxes = [ax.get_position() for ax in fig.axes]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if _overlap(a.intervalx, b.intervalx) > 0 and _overlap(a.intervaly, b.intervaly) > 0:
+                return False
+    for cax, panel in colorbars.items():
+        bar, box = cax.get_position(), panel.get_position()
+        if _overlap(bar.intervaly, box.intervaly) < 0.5 * min(bar.height, box.height):
+            return False
     return True

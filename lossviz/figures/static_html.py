@@ -22,12 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
+from ..i18n import tr
 from .controls import Control
 
-__all__ = ["NARROW_MEDIA", "Layout", "asset", "png_url", "static_html"]
+__all__ = ["NARROW_MEDIA", "STACKED_NOTE", "Layout", "asset", "png_url", "static_html"]
 
 #: Screens that show the narrow layout: where the wide one would shrink below 0.6 of its size.
 NARROW_MEDIA = "(max-width: 599.98px)"
+#: Under a figure whose panels the narrow layout stacks, on narrow screens only.
+STACKED_NOTE = "Panels stacked for this screen: “left” is the top one, “right” the bottom one."
 
 
 @functools.cache
@@ -155,6 +158,13 @@ def static_html(
         f'<img class="lossviz-frame" id="{uid}-img" width="{wide.width}" height="{wide.height}" '
         f'alt="{esc(alt_now)}" src="{wide_urls[default_index]}"></picture>'
     )
+    # Captions and prose name panels "left" and "right"; on a phone they are stacked. Shown only
+    # where the narrow frame is (same media query); screen readers get the alt text instead.
+    stacked = (
+        f'<p class="lossviz-stacked" aria-hidden="true">{esc(tr(STACKED_NOTE, "figure"))}</p>'
+        if narrow
+        else ""
+    )
     parts = [_CONTROL_HTML[c.kind](uid, i, c, current[i]) for i, c in enumerate(controls)]
     readout_text = readouts[default_index]
     readout = (
@@ -178,7 +188,7 @@ def static_html(
     return (
         f'<figure class="lossviz-slider" id="{uid}" data-frame="{default_index}">'
         f"<style>{asset('slider.css')}</style>"
-        f'<div class="lossviz-card">{picture}</div>'
+        f'<div class="lossviz-card">{picture}</div>{stacked}'
         f"{controls_html if controls else ''}"
         f"{script}{caption_html}</figure>"
     )
